@@ -1,0 +1,29 @@
+# jaarcijfers: `make extract` and `make test` set up .venv/ themselves on a fresh machine.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help extract test bench inspect panel clean
+
+help: ## show this help
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/
+	$(PY) -m pipeline extract --out output
+
+test: $(STAMP) ## run the test suite
+	$(PY) -m pytest -q
+
+panel: $(STAMP) ## combine every release under output/ into output/panel/
+	$(PY) -m pipeline panel --out output
+
+clean: ## remove output/ and generated fixtures
+	rm -rf output tests/fixtures/generated
