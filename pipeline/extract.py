@@ -1,0 +1,26 @@
+"""Extract stage: a release PDF -> ``RawRelease`` (tables, panels, footnotes with positions, the audit)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.errors import InputError
+from pipeline.layout import read_release
+from pipeline.model import RawRelease
+from pipeline.schemas import Schemas
+from pipeline.source import open_pdf
+from pipeline.words import page_tokens
+
+
+def extract_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_pages: int = 200) -> RawRelease:
+    """Read every word once per page, then read the release from them."""
+    pdf = open_pdf(path, password=password, max_pages=max_pages)
+    try:
+        pages = [page_tokens(page) for page in pdf.pages]
+    finally:
+        pdf.close()
+    raw = read_release(str(path), pages, schemas.layout)
+    if not raw.tables or not raw.title and not any(schemas.table_for_title(t.title) for t in raw.tables):
+        raise InputError(path, 'this PDF is not an IND "Jaarcijfers" release (no release title and no '
+                         "known table with three year columns).", "Pass the IND Jaarcijfers PDF.")
+    return raw

@@ -1,0 +1,541 @@
+"""Lines of every page -> the release as a reader sees it: tables, panels, footnotes, and the numbers audit.
+
+The page is read the way a person reads it, from geometry and typography only:
+
+* a **year header** is three consecutive years, newest first, side by side on one line; its three year
+  tokens are the value columns of a table;
+* a **row** is a line whose tokens under those columns are all numbers, one per column; its label is the
+  text to the left, in the table's label column; wrapped label and title lines go to the nearest row (or
+  the title), ties upwards;
+* a **title** is the label-column text on the header's line, or on lines that overlap it vertically;
+* a **panel** is a column of ranks ``1.``, ``2.``, ``3.`` with a name after each; its title is the line
+  just above the first rank; a heading matching ``schemas/layout.yaml`` gives its year;
+* a **footnote text** is a free line that starts with a footnote id and goes on with text;
+* a **section heading** is a free line printed larger than the table text;
+* rows above the first header of a page continue the last table of the page before (page flow).
+
+Every token with a digit ends up with a role (``Kind``); one without is unaccounted (the numbers audit).
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass, field
+
+from pipeline.model import (AuditEntry, Box, Cell, Kind, PanelEntry, RawFootnote, RawPanel, RawRelease,
+                            RawRow, RawTable, Token)
+from pipeline.schemas import Layout
+from pipeline.words import Line, attach_markers, tokens_to_lines
+
+VALUE_TEXT = re.compile(r"^(?:[-–—]|\d{1,3}(?:\.\d{3})+|\d+)(?:[\s\u00a0\u202f]?%)?$")
+YEAR_TEXT = re.compile(r"^(19|20)\d\d$")
+RANK_TEXT = re.compile(r"^([1-9])\.$")
+INT_TEXT = re.compile(r"^\d{1,2}$")
+HAS_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class Header:
+    page: int
+    line: Line
+    years: tuple[int, ...]
+    cols: tuple[Box, ...]
+    left: float = float("-inf")  # where this table's label column starts (side by side: after the neighbour)
+
+    @property
+    def band(self) -> tuple[float, float]:
+        return (min(c.top for c in self.cols), max(c.bottom for c in self.cols))
+
+    @property
+    def size(self) -> float:
+        return statistics.median(c.bottom - c.top for c in self.cols)
+
+    def column_of(self, box: Box) -> int | None:
+        """The column whose year the number stands under (largest horizontal overlap), if any."""
+        best, best_overlap = None, 0.0
+        for i, c in enumerate(self.cols):
+            overlap = min(box.x1, c.x1) - max(box.x0, c.x0)
+            if overlap > best_overlap:
+                best, best_overlap = i, overlap
+        return best
+
+    def in_value_span(self, box: Box) -> bool:
+        pad = 0.5 * self.size
+        return box.x1 > self.cols[0].x0 - pad and box.x0 < self.cols[-1].x1 + pad
+
+    def in_label_column(self, box: Box) -> bool:
+        return box.x0 >= self.left - 0.5 and box.x1 <= self.cols[0].x0 + 0.5 * self.size
+
+
+@dataclass
+class _Row:
+    line: Line
+    label_tokens: list[Token]
+    cells: dict[int, Token]
+    extra: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class _Table:
+    header: Header
+    title_lines: list[Line]
+    rows: list[_Row] = field(default_factory=list)
+
+
+class PageReader:
+    """Holds the roles given so far; the stage functions below fill it page by page."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.roles: dict[int, Kind] = {}
+        self.tokens: list[Token] = []
+        self.suffix: dict[int, list[Token]] = {}
+        self.prefix: dict[int, list[Token]] = {}
+
+    def claim(self, tokens, kind: Kind) -> None:
+        for t in tokens:
+            self.roles[id(t)] = kind
+            for m in self.suffix.get(id(t), []) + self.prefix.get(id(t), []):
+                self.roles[id(m)] = Kind.MARKER if kind is not Kind.FOOTNOTE else Kind.FOOTNOTE
+
+    def free(self, line: Line) -> list[Token]:
+        return [t for t in line.tokens if id(t) not in self.roles]
+
+    def markers_of(self, tokens) -> tuple[str, ...]:
+        ids = []
+        for t in tokens:
+            ids += [m.text for m in self.suffix.get(id(t), ())]
+        return tuple(i for part in ids for i in re.split(r"[,;]", part))
+
+
+def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRelease:
+    """All pages' tokens -> a ``RawRelease`` with an audit entry for every token that holds a digit."""
+    reader = PageReader(layout)
+    page_lines: list[list[Line]] = []
+    for tokens in pages:
+        reader.tokens += tokens
+        suffix, prefix, _orphans = attach_markers(tokens)
+        reader.suffix.update(suffix)
+        reader.prefix.update(prefix)
+        reader.claim([t for t in tokens if not t.upright], Kind.FURNITURE)
+        page_lines.append(tokens_to_lines(tokens))
+
+    title, title_year = find_furniture(reader, page_lines)
+    headers = [h for lines in page_lines for h in find_headers(reader, lines)]
+    panels = [p for lines in page_lines for p in find_panels(reader, lines)]
+    set_label_columns(headers, reader, page_lines)
+    tables = assign_rows(reader, headers, page_lines)
+    marker_ids = {m.text for ms in reader.suffix.values() for m in ms}
+    footnotes = find_footnotes(reader, page_lines, marker_ids)
+    sections = find_sections(reader, page_lines, _body_sizes(tables))
+
+    years = tuple(sorted({y for h in headers for y in h.years}, reverse=True))
+    release_year = max(years) if years else (title_year or 0)
+    raw_tables = tuple(to_raw_table(reader, t, sections) for t in merge_continued(tables))
+    audit = tuple(
+        AuditEntry(t.text, reader.roles.get(id(t), Kind.UNACCOUNTED), t.box)
+        for t in reader.tokens if HAS_DIGIT.search(t.text)
+    )
+    return RawRelease(
+        source=source, title=title, release_year=release_year,
+        years=tuple(years[:3]) if years else (),
+        tables=raw_tables, panels=tuple(panels), footnotes=tuple(footnotes), audit=audit,
+        page_count=len(pages),
+    )
+
+
+# --- furniture -------------------------------------------------------------------------------------
+
+def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[str, int | None]:
+    """Release title lines and page numbers. Returns the release title and the year it names."""
+    title, year = "", None
+    for lines in page_lines:
+        for i, line in enumerate(lines):
+            text = line.text
+            m = reader.layout.release_title.match(text)
+            if m:
+                reader.claim(line.tokens, Kind.FURNITURE)
+                title = title or text
+                year = year or int(m.group("year"))
+            elif (i in (0, len(lines) - 1)) and any(p.match(text) for p in reader.layout.page_number):
+                reader.claim(line.tokens, Kind.FURNITURE)
+    return title, year
+
+
+# --- headers ---------------------------------------------------------------------------------------
+
+def find_headers(reader: PageReader, lines: list[Line]) -> list[Header]:
+    """Three consecutive years, newest first, adjacent on one line."""
+    headers = []
+    for line in lines:
+        toks = reader.free(line)
+        i = 0
+        while i + 2 < len(toks):
+            trio = toks[i:i + 3]
+            if all(YEAR_TEXT.match(t.text) for t in trio):
+                ys = [int(t.text) for t in trio]
+                if ys[0] - 1 == ys[1] and ys[1] - 1 == ys[2]:
+                    reader.claim(trio, Kind.YEAR)
+                    headers.append(Header(trio[0].box.page, line, tuple(ys), tuple(t.box for t in trio)))
+                    i += 3
+                    continue
+            i += 1
+    return headers
+
+
+def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> None:
+    """Side by side: a table's label column starts after whatever belongs to its left neighbour."""
+    for h in headers:
+        lefts = [o.cols[-1].x1 for o in headers
+                 if o is not h and o.page == h.page and o.line is h.line and o.cols[-1].x1 < h.cols[0].x0]
+        lefts += [t.box.x1 for t in h.line.tokens
+                  if reader.roles.get(id(t)) in (Kind.PANEL_TITLE, Kind.PANEL_HEADING, Kind.PANEL, Kind.RANK)
+                  and t.box.x1 < h.cols[0].x0]
+        h.left = max(lefts) if lefts else float("-inf")
+
+
+# --- panels ----------------------------------------------------------------------------------------
+
+def find_panels(reader: PageReader, lines: list[Line]) -> list[RawPanel]:
+    """Ranks 1., 2., 3. stacked at one x; names after them; the title just above; the heading above that."""
+    ranks = [(li, t) for li, line in enumerate(lines) for t in line.tokens
+             if RANK_TEXT.match(t.text) and id(t) not in reader.roles]
+    panels = []
+    for li, first in ranks:
+        if first.text != "1.":
+            continue
+        chain = [(li, first)]
+        for want in ("2.", "3."):
+            prev_li, prev = chain[-1]
+            nxt = [(lj, t) for lj, t in ranks if t.text == want and lj > prev_li
+                   and abs(t.box.x0 - prev.box.x0) <= 0.8 * t.size
+                   and 0 < t.box.top - prev.box.top <= 4 * t.size]
+            if not nxt:
+                break
+            chain.append(min(nxt, key=lambda x: x[1].box.top))
+        if len(chain) < 3:
+            continue
+        entries = []
+        for lj, rank in chain:
+            name = _run_after(lines[lj], rank)
+            reader.claim([rank], Kind.RANK)
+            reader.claim(name, Kind.PANEL)
+            box = rank.box
+            for t in name:
+                box = box.union(t.box)
+            entries.append(PanelEntry(int(rank.text[0]), " ".join(t.text for t in name), box))
+        title_tokens, title_li = _panel_title(reader, lines, li, first)
+        reader.claim(title_tokens, Kind.PANEL_TITLE)
+        year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
+        box = entries[0].box
+        for e in entries[1:]:
+            box = box.union(e.box)
+        for t in title_tokens:
+            box = box.union(t.box)
+        panels.append(RawPanel(" ".join(t.text for t in title_tokens), year, tuple(entries), box))
+    return panels
+
+
+def _run_after(line: Line, start: Token) -> list[Token]:
+    """The tokens after ``start`` on its line, until a gap wider than a column gap."""
+    run, prev = [], start
+    for t in line.tokens:
+        if t.box.x0 <= start.box.x0:
+            continue
+        if t.box.x0 - prev.box.x1 > 1.2 * t.size:
+            break
+        run.append(t)
+        prev = t
+    return run
+
+
+def _run_from(line: Line, x0: float, size: float) -> list[Token]:
+    """The contiguous tokens of a line that start at ``x0``."""
+    starts = [t for t in line.tokens if abs(t.box.x0 - x0) <= 1.0 * size]
+    if not starts:
+        return []
+    first = starts[0]
+    return [first] + _run_after(line, first)
+
+
+def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
+    for lj in range(li - 1, -1, -1):
+        line = lines[lj]
+        if first.box.top - line.box.bottom > 3 * first.size:
+            break
+        run = [t for t in _run_from(line, first.box.x0, first.size) if id(t) not in reader.roles]
+        if run:
+            if reader.layout.panel_heading.match(" ".join(t.text for t in run)):
+                return [], None
+            return run, lj
+    return [], None
+
+
+def _panel_heading_year(reader, lines, li, first) -> int | None:
+    """The year in the nearest panel heading above, in the panel's column (heading may wrap)."""
+    for lj in range(li - 1, -1, -1):
+        run = _run_from(lines[lj], first.box.x0, first.size)
+        text = " ".join(t.text for t in run)
+        if run and reader.layout.panel_heading.match(text):
+            block = [run]
+            nxt = lj + 1
+            while nxt < li:
+                more = [t for t in _run_from(lines[nxt], first.box.x0, first.size) if id(t) not in reader.roles]
+                if not more:
+                    break
+                block.append(more)
+                nxt += 1
+            tokens = [t for part in block for t in part]
+            reader.claim(tokens, Kind.PANEL_HEADING)
+            years = [int(t.text) for t in tokens if YEAR_TEXT.match(t.text)]
+            return years[0] if years else None
+        if run and RANK_TEXT.match(run[0].text):
+            return None  # an earlier panel stands between: no heading of our own
+    return None
+
+
+# --- rows ------------------------------------------------------------------------------------------
+
+def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[_Table]:
+    tables = {id(h): _Table(h, []) for h in headers}
+    ordered = sorted(headers, key=lambda h: (h.page, h.band[0], h.cols[0].x0))
+    for lines in page_lines:
+        for line in lines:
+            if not line.tokens:
+                continue
+            page = line.tokens[0].box.page
+            for h in _active_headers(ordered, page, line):
+                toks = [t for t in reader.free(line) if h.in_value_span(t.box)]
+                if not toks or not all(VALUE_TEXT.match(t.text) for t in toks):
+                    continue
+                cols = [h.column_of(t.box) for t in toks]
+                if None in cols or len(set(cols)) != len(cols):
+                    continue
+                label = [t for t in reader.free(line) if h.in_label_column(t.box)]
+                reader.claim(toks, Kind.VALUE)
+                reader.claim(label, Kind.LABEL)
+                tables[id(h)].rows.append(_Row(line, label, dict(zip(cols, toks))))
+    for h in headers:
+        attach_text_lines(reader, tables[id(h)], page_lines)
+    return [tables[id(h)] for h in ordered]
+
+
+def _active_headers(ordered: list[Header], page: int, line: Line) -> list[Header]:
+    """For each column set, the nearest header above the line (on this page, else the last one before)."""
+    top = line.box.top
+    chosen: list[Header] = []
+    for h in reversed(ordered):
+        if (h.page, h.band[1]) > (page, top + 0.5 * h.size) or (h.page == page and h.line is line):
+            continue
+        if h.page < page and any(o.page == page and o.band[1] <= top for o in ordered
+                                 if _columns_overlap(o, h)):
+            continue
+        if any(_columns_overlap(h, c) for c in chosen):
+            continue
+        chosen.append(h)
+    return chosen
+
+
+def _columns_overlap(a: Header, b: Header) -> bool:
+    return a.cols[0].x0 < b.cols[-1].x1 and b.cols[0].x0 < a.cols[-1].x1
+
+
+def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
+    """Title text on the header line (and lines overlapping it); wrapped label lines to the nearest row."""
+    h = table.header
+    lines = page_lines[h.page - 1]
+    band_top, band_bottom = h.band
+    title_tokens = [t for t in reader.free(h.line) if h.in_label_column(t.box)]
+    table.title_lines = [Line(tuple(title_tokens))] if title_tokens else []
+    reader.claim(title_tokens, Kind.TITLE)
+    for line in lines:
+        if line is h.line:
+            continue
+        toks = [t for t in reader.free(line) if h.in_label_column(t.box)]
+        if toks and line.box.top < band_bottom and line.box.bottom > band_top:
+            table.title_lines.append(Line(tuple(toks)))
+            reader.claim(toks, Kind.TITLE)
+    table.title_lines.sort(key=lambda ln: ln.box.top)
+
+    rows_by_page: dict[int, list[_Row]] = {}
+    for r in table.rows:
+        rows_by_page.setdefault(r.line.box.page, []).append(r)
+    for page, rows in rows_by_page.items():
+        rows.sort(key=lambda r: r.line.box.top)
+        first_on_page = rows[0]
+        anchors: list[tuple[str, object, float, float]] = []
+        if page == h.page:
+            anchors.append(("title", table, band_top, band_bottom))
+        anchors += [("row", r, r.line.box.top, r.line.box.bottom) for r in rows]
+        lo = band_bottom if page == h.page else float("-inf")
+        hi = rows[-1].line.box.bottom
+        last = rows[-1]
+        size = statistics.median(t.size for t in last.line.tokens)
+        for line in page_lines[page - 1]:
+            toks = [t for t in reader.free(line) if h.in_label_column(t.box)]
+            if not toks or len(toks) != len(reader.free(line)) or line.box.top < lo:
+                continue
+            if page != h.page and line.box.bottom <= first_on_page.line.box.top - 1.5 * size \
+                    and line.box.top < first_on_page.line.box.top:
+                continue
+            if line.box.top > hi:
+                # after the last row: only a directly adjacent line in the same type continues its label
+                if line.box.top - hi > 0.6 * size or not _same_style(toks, last.label_tokens or last.line.tokens):
+                    continue
+                if _starts_footnote(reader, toks):
+                    continue
+                hi = line.box.bottom
+                last.extra.append(Line(tuple(toks)))
+                reader.claim(toks, Kind.LABEL)
+                continue
+            kind, target = _nearest_anchor(anchors, line.box)
+            if kind == "title":
+                table.title_lines.append(Line(tuple(toks)))
+                reader.claim(toks, Kind.TITLE)
+            else:
+                target.extra.append(Line(tuple(toks)))
+                reader.claim(toks, Kind.LABEL)
+    table.title_lines.sort(key=lambda ln: ln.box.top)
+
+
+def _nearest_anchor(anchors, box: Box):
+    def distance(a):
+        _, _, top, bottom = a
+        if box.bottom <= top:
+            return top - box.bottom
+        if box.top >= bottom:
+            return box.top - bottom
+        return 0.0
+    best = min(distance(a) for a in anchors)
+    for a in anchors:  # ties go upwards: anchors are in top-to-bottom order
+        if distance(a) <= best + 0.15 * (box.bottom - box.top):
+            return a[0], a[1]
+    raise AssertionError("unreachable")
+
+
+def _same_style(a: list[Token], b: list[Token]) -> bool:
+    sa = statistics.median(t.size for t in a)
+    sb = statistics.median(t.size for t in b)
+    return abs(sa - sb) <= 0.1 * sb and {t.font for t in a} & {t.font for t in b}
+
+
+def _starts_footnote(reader: PageReader, toks: list[Token]) -> bool:
+    return bool(reader.prefix.get(id(toks[0]))) or (INT_TEXT.match(toks[0].text) is not None and len(toks) > 1)
+
+
+# --- footnotes and sections ------------------------------------------------------------------------
+
+def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str]) -> list[RawFootnote]:
+    """Free lines starting with a footnote id, with the lines that directly continue them."""
+    notes: list[RawFootnote] = []
+    for lines in page_lines:
+        current: list[Token] | None = None
+        current_id = ""
+        prev_line: Line | None = None
+        for line in lines:
+            toks = reader.free(line)
+            if not toks:
+                continue
+            prefix = reader.prefix.get(id(toks[0]), [])
+            fid = prefix[0].text if prefix else (toks[0].text if INT_TEXT.match(toks[0].text) else None)
+            starts = fid is not None and (prefix or fid in marker_ids) and len(toks) > (0 if prefix else 1)
+            if starts:
+                if current:
+                    notes.append(_footnote(current_id, current))
+                current_id = fid
+                body = toks if prefix else toks[1:]
+                reader.claim(toks, Kind.FOOTNOTE)
+                for m in prefix:
+                    reader.roles[id(m)] = Kind.FOOTNOTE
+                current, prev_line = list(body), line
+                continue
+            if current and prev_line is not None and line.box.top - prev_line.box.bottom <= 0.8 * line.size \
+                    and abs(line.size - prev_line.size) <= 0.15 * prev_line.size \
+                    and toks[0].box.x0 >= current[0].box.x0 - 2 * line.size:
+                reader.claim(toks, Kind.FOOTNOTE)
+                current += toks
+                prev_line = line
+                continue
+            if current:
+                notes.append(_footnote(current_id, current))
+                current, prev_line = None, None
+        if current:
+            notes.append(_footnote(current_id, current))
+    return notes
+
+
+def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
+    box = tokens[0].box
+    for t in tokens[1:]:
+        box = box.union(t.box) if t.box.page == box.page else box
+    return RawFootnote(fid, " ".join(t.text for t in tokens), box)
+
+
+def find_sections(reader: PageReader, page_lines, body: dict[int, float]) -> list[tuple[tuple, str]]:
+    """Free lines printed larger than the table text of their page: (reading position, heading)."""
+    out = []
+    for lines in page_lines:
+        for line in lines:
+            toks = reader.free(line)
+            size = body.get(line.box.page, body.get(0, 0.0))
+            if toks and size and statistics.median(t.size for t in toks) >= 1.15 * size:
+                reader.claim(toks, Kind.SECTION)
+                b = line.box
+                out.append(((b.page, b.top), " ".join(t.text for t in toks)))
+    return out
+
+
+def _body_sizes(tables: list[_Table]) -> dict[int, float]:
+    """Median size of row labels per page (key 0: the whole release)."""
+    by_page: dict[int, list[float]] = {}
+    for tb in tables:
+        for r in tb.rows:
+            for t in r.label_tokens:
+                by_page.setdefault(t.box.page, []).append(t.size)
+                by_page.setdefault(0, []).append(t.size)
+    return {p: statistics.median(v) for p, v in by_page.items()}
+
+
+# --- assembling -----------------------------------------------------------------------------------
+
+def merge_continued(tables: list[_Table]) -> list[_Table]:
+    """A header repeated at the top of the next page (same title, same years) continues the table."""
+    out: list[_Table] = []
+    for t in tables:
+        prev = next((o for o in reversed(out) if _columns_overlap(o.header, t.header)), None)
+        if prev and t.header.page > prev.header.page and _title(t) == _title(prev) \
+                and t.header.years == prev.header.years:
+            prev.rows += t.rows
+            continue
+        out.append(t)
+    return out
+
+
+def _title(t: _Table) -> str:
+    return " ".join(ln.text for ln in t.title_lines)
+
+
+def to_raw_table(reader: PageReader, t: _Table, sections) -> RawTable:
+    h = t.header
+    title_tokens = [tok for ln in t.title_lines for tok in ln.tokens]
+    pos = (h.page, h.band[0])
+    section = ""
+    for where, text in sections:
+        if where <= pos:
+            section = text
+    rows = []
+    for r in sorted(t.rows, key=lambda r: (r.line.box.page, r.line.box.top)):
+        tokens = list(r.label_tokens) + [tok for ln in sorted(r.extra, key=lambda ln: ln.box.top) for tok in ln.tokens]
+        tokens.sort(key=lambda tok: (tok.box.page, round(tok.box.top / max(tok.size, 1) * 2), tok.box.x0))
+        cells = tuple(Cell(tok.text, h.years[c], tok.box) for c, tok in sorted(r.cells.items()))
+        box = r.line.box
+        for tok in tokens:
+            box = box.union(tok.box) if tok.box.page == box.page else box
+        rows.append(RawRow(" ".join(tok.text for tok in tokens), reader.markers_of(tokens), cells, box))
+    box = h.line.box
+    return RawTable(
+        title=" ".join(tok.text for tok in title_tokens),
+        markers=reader.markers_of(title_tokens),
+        years=h.years, section=section, rows=tuple(rows), box=box,
+    )

@@ -1,0 +1,230 @@
+"""The data in ``schemas/`` loaded into validated objects.
+
+Each YAML file is parsed into a pydantic model that rejects unknown keys, so a typo in a mapping is a
+loud ``ConfigError`` naming the file, not a silently ignored entry. No Dutch label lives in the code: it
+all comes from here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from pipeline.errors import ConfigError
+
+SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
+SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+Unit = Literal["count", "percent", "fte"]
+
+
+def match_key(text: str) -> str:
+    """How labels are compared: Unicode-normalized, dashes unified, white space collapsed, case folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"[‐‑‒–—―]", "-", text).replace("’", "'")
+    return re.sub(r"\s+", " ", text).strip().casefold()
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Variant(Strict):
+    nl: str
+    seen: list[int] = Field(default_factory=list)
+
+
+class MetricMap(Strict):
+    labels: list[Variant]
+    first_year: int | None = None
+    last_year: int | None = None
+
+
+class TableMap(Strict):
+    description: str = ""
+    titles: list[Variant]
+    panel_titles: list[Variant] = Field(default_factory=list)
+    metrics: dict[str, MetricMap]
+    first_year: int | None = None
+    last_year: int | None = None  # set when a table really ended; it is then no longer expected after it
+
+    def expected_in(self, year: int) -> bool:
+        return (self.first_year or 0) <= year <= (self.last_year or 9999)
+
+
+class TablesFile(Strict):
+    tables: dict[str, TableMap]
+
+    @field_validator("tables")
+    @classmethod
+    def _ids(cls, tables):
+        for tid, t in tables.items():
+            for mid in [tid, *t.metrics]:
+                if not SNAKE.match(mid):
+                    raise ValueError(f"id '{mid}' is not snake_case")
+        return tables
+
+
+class MetricDef(Strict):
+    unit: Unit
+    description: str
+
+
+class MetricsFile(Strict):
+    metrics: dict[str, MetricDef]
+
+
+class Nationality(Strict):
+    name_en: str
+    nl: list[str]
+
+
+class NationalitiesFile(Strict):
+    nationalities: dict[str, Nationality]
+
+    @field_validator("nationalities")
+    @classmethod
+    def _alpha3(cls, value):
+        bad = [c for c in value if not re.fullmatch(r"[A-Z]{3}", c)]
+        if bad:
+            raise ValueError(f"not ISO 3166-1 alpha-3 codes: {bad}")
+        return value
+
+
+class Ref(Strict):
+    table: str
+    metric: str
+
+
+class CheckDef(Strict):
+    id: str
+    description: str
+    kind: Literal["sum", "at_most_sum", "stock_flow"]
+    severity: Literal["error", "warning"]
+    total: Ref | None = None
+    parts: list[Ref] = Field(default_factory=list)
+    stock: str | None = None
+    inflow: str | None = None
+    outflow: str | None = None
+
+    @model_validator(mode="after")
+    def _shape(self):
+        if self.kind in ("sum", "at_most_sum") and (self.total is None or not self.parts):
+            raise ValueError(f"check {self.id}: kind {self.kind} needs total and parts")
+        if self.kind == "stock_flow" and not (self.stock and self.inflow and self.outflow):
+            raise ValueError(f"check {self.id}: kind stock_flow needs stock, inflow and outflow")
+        return self
+
+
+class ChecksFile(Strict):
+    checks: list[CheckDef]
+
+
+class LayoutFile(Strict):
+    release_title: str
+    panel_heading: str
+    page_number: list[str]
+
+
+@dataclass(frozen=True)
+class Layout:
+    release_title: re.Pattern
+    panel_heading: re.Pattern
+    page_number: tuple[re.Pattern, ...]
+
+
+def _load(path: Path, model: type[BaseModel]):
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(path, "the schema file is missing.", "Restore it from git.") from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(path, f"is not valid YAML ({str(exc).splitlines()[0]}).", "Fix the file.") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(path, f"invalid entry at {where}: {first['msg']}.", "Fix the file.") from None
+
+
+class Schemas:
+    """Every mapping the pipeline needs, with the look-ups normalize uses."""
+
+    def __init__(self, directory: Path = SCHEMAS_DIR) -> None:
+        self.dir = Path(directory)
+        self.tables: dict[str, TableMap] = _load(self.dir / "tables.yaml", TablesFile).tables
+        self.metrics: dict[str, MetricDef] = _load(self.dir / "metrics.yaml", MetricsFile).metrics
+        self.nationalities = _load(self.dir / "nationalities.yaml", NationalitiesFile).nationalities
+        self.checks: list[CheckDef] = _load(self.dir / "checks.yaml", ChecksFile).checks
+        lay = _load(self.dir / "layout.yaml", LayoutFile)
+        self.layout = Layout(re.compile(lay.release_title), re.compile(lay.panel_heading),
+                             tuple(re.compile(p) for p in lay.page_number))
+        self._cross_check()
+
+    def path(self, name: str) -> str:
+        return f"schemas/{name}"
+
+    def _cross_check(self) -> None:
+        for tid, t in self.tables.items():
+            for mid in t.metrics:
+                if mid not in self.metrics:
+                    raise ConfigError(self.dir / "tables.yaml", f"table {tid} uses metric '{mid}', which "
+                                      "schemas/metrics.yaml does not define.", "Add it there.")
+        for check in self.checks:
+            for ref in [check.total, *check.parts]:
+                if ref and (ref.table not in self.tables or ref.metric not in self.tables[ref.table].metrics):
+                    raise ConfigError(self.dir / "checks.yaml", f"check {check.id} names {ref.table}."
+                                      f"{ref.metric}, which schemas/tables.yaml does not define.", "Fix it.")
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        return self._index({tid: t.titles for tid, t in self.tables.items()}, "title")
+
+    @cached_property
+    def _panel_titles(self) -> dict[str, str]:
+        return self._index({tid: t.panel_titles + t.titles for tid, t in self.tables.items()}, "panel title")
+
+    @cached_property
+    def _nationality_codes(self) -> dict[str, str]:
+        return {match_key(v): code for code, n in self.nationalities.items() for v in n.nl}
+
+    def _index(self, variants: dict[str, list[Variant]], what: str) -> dict[str, str]:
+        index: dict[str, str] = {}
+        for tid, vs in variants.items():
+            for v in vs:
+                key = match_key(v.nl)
+                if index.get(key, tid) != tid:
+                    raise ConfigError(self.dir / "tables.yaml", f"the {what} '{v.nl}' belongs to both "
+                                      f"{index[key]} and {tid}.", "Keep it under one table.")
+                index[key] = tid
+        return index
+
+    def table_for_title(self, text: str) -> str | None:
+        return self._titles.get(match_key(text))
+
+    def table_for_panel(self, text: str) -> str | None:
+        return self._panel_titles.get(match_key(text))
+
+    def metric_for_label(self, table_id: str, text: str) -> str | None:
+        key = match_key(text)
+        for mid, m in self.tables[table_id].metrics.items():
+            if any(match_key(v.nl) == key for v in m.labels):
+                return mid
+        return None
+
+    def nationality_code(self, text: str) -> str | None:
+        return self._nationality_codes.get(match_key(text))
+
+    def expected_tables(self, year: int) -> list[str]:
+        return [tid for tid, t in self.tables.items() if t.expected_in(year)]
+
+    def expected_metrics(self, table_id: str, year: int) -> list[str]:
+        t = self.tables[table_id]
+        return [mid for mid, m in t.metrics.items() if (m.first_year or 0) <= year <= (m.last_year or 9999)]

@@ -1,0 +1,179 @@
+"""Page characters -> tokens -> lines.
+
+pdfplumber reads the characters; here they become the words a reader sees:
+
+* words are split at blank characters *and* at gaps wider than a fraction of the font size, so text layers
+  without any space character (LaTeX) still give words;
+* a small number glued to a word (``Gezin`` + raised ``1``) is a footnote marker, never part of the word;
+* ``89`` + (non-breaking) space + ``%`` stays one token, printed as it stands;
+* rotated text is kept apart (page furniture such as a stray ``Jaar`` in the margin).
+
+Everything here is relative to the font size of the text itself: no coordinate, font or page of any one
+file is assumed.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from dataclasses import dataclass
+
+import pdfplumber
+
+from pipeline.model import Box, Token
+
+# A word is split where the gap to the next glyph exceeds this fraction of the font size.
+GAP_RATIO = 0.15
+# A number printed at most this fraction of its neighbour's size is a footnote marker.
+MARKER_SIZE_RATIO = 0.82
+# Tokens belong to one line when their vertical centres differ by less than this fraction of their size.
+LINE_RATIO = 0.4
+
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+MARKER_TEXT = re.compile(r"^\d{1,2}(?:[,;]\d{1,2})*$")
+_RANK_GLUED = re.compile(r"^([1-9]\.)(\D.*)$")
+
+
+@dataclass(frozen=True)
+class Line:
+    """Tokens that share a baseline, left to right. Markers travel with the token they follow."""
+
+    tokens: tuple[Token, ...]
+
+    @property
+    def box(self) -> Box:
+        box = self.tokens[0].box
+        for t in self.tokens[1:]:
+            box = box.union(t.box)
+        return box
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(t.size for t in self.tokens)
+
+
+def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
+    """All words of a page as tokens, markers flagged and attached nowhere yet."""
+    words = page.extract_words(
+        keep_blank_chars=True,
+        use_text_flow=False,
+        x_tolerance_ratio=GAP_RATIO,
+        y_tolerance=1.5,
+        extra_attrs=["size", "fontname", "upright"],
+        return_chars=True,
+    )
+    tokens: list[Token] = []
+    for word in words:
+        tokens.extend(word_to_tokens(word, page.page_number))
+    return flag_markers(tokens)
+
+
+def word_to_tokens(word: dict, page_number: int) -> list[Token]:
+    """Split one pdfplumber word at blank characters, keeping a blank between a number and ``%``."""
+    chars = word["chars"]
+    groups: list[list[dict]] = [[]]
+    for i, ch in enumerate(chars):
+        if ch["text"].isspace():
+            before = "".join(c["text"] for c in groups[-1])
+            after = chars[i + 1]["text"] if i + 1 < len(chars) else ""
+            if after == "%" and before[-1:].isdigit():
+                groups[-1].append(ch)  # "89 %": one token, printed as it stands
+                continue
+            groups.append([])
+        else:
+            groups[-1].append(ch)
+    out: list[Token] = []
+    for g in groups:
+        if not g:
+            continue
+        text = unicodedata.normalize("NFC", "".join(c["text"] for c in g))
+        box = Box(page_number, min(c["x0"] for c in g), min(c["top"] for c in g),
+                  max(c["x1"] for c in g), max(c["bottom"] for c in g))
+        out.extend(_split_glued_rank(Token(text=text, box=box, size=float(word["size"]),
+                                           font=word["fontname"], upright=bool(word["upright"]))))
+    return out
+
+
+def _split_glued_rank(token: Token) -> list[Token]:
+    """``1.Indiase`` (no gap, no space) is a rank and a name."""
+    m = _RANK_GLUED.match(token.text)
+    if not m:
+        return [token]
+    share = len(m.group(1)) / len(token.text)
+    cut = token.box.x0 + (token.box.x1 - token.box.x0) * share
+    b = token.box
+    return [Token(m.group(1), Box(b.page, b.x0, b.top, cut, b.bottom), token.size, token.font),
+            Token(m.group(2), Box(b.page, cut, b.top, b.x1, b.bottom), token.size, token.font)]
+
+
+def flag_markers(tokens: list[Token]) -> list[Token]:
+    """Flag small numbers that sit right against a larger word on the same line: footnote markers."""
+    upright = [t for t in tokens if t.upright]
+    out = []
+    for t in tokens:
+        text = t.text.translate(_SUPERSCRIPTS)
+        is_super = text != t.text
+        if t.upright and MARKER_TEXT.match(text) and (is_super or _has_larger_neighbour(t, upright)):
+            t = Token(text, t.box, t.size, t.font, t.upright, marker=True)
+        out.append(t)
+    return out
+
+
+def _has_larger_neighbour(t: Token, tokens: list[Token]) -> bool:
+    for o in tokens:
+        if o is t or o.size * MARKER_SIZE_RATIO < t.size:
+            continue
+        if not (o.box.top - 0.3 * o.size <= t.box.ymid <= o.box.bottom):
+            continue
+        gap_left = t.box.x0 - o.box.x1
+        gap_right = o.box.x0 - t.box.x1
+        if -0.2 * o.size <= gap_left <= 0.6 * o.size or -0.2 * o.size <= gap_right <= 0.8 * o.size:
+            return True
+    return False
+
+
+def attach_markers(tokens: list[Token]) -> tuple[dict[int, list[Token]], dict[int, list[Token]], list[Token]]:
+    """Give each marker a host: the word it follows (suffix) or, failing that, the word it precedes.
+
+    Returns (suffix markers by id(host), prefix markers by id(host), orphans).
+    """
+    words = [t for t in tokens if t.upright and not t.marker]
+    suffix: dict[int, list[Token]] = {}
+    prefix: dict[int, list[Token]] = {}
+    orphans: list[Token] = []
+    for m in (t for t in tokens if t.marker):
+        def near(o: Token) -> bool:
+            return o.box.top - 0.3 * o.size <= m.box.ymid <= o.box.bottom + 0.1 * o.size
+        left = [o for o in words if near(o) and -0.2 * o.size <= m.box.x0 - o.box.x1 <= 0.6 * o.size]
+        right = [o for o in words if near(o) and -0.2 * o.size <= o.box.x0 - m.box.x1 <= 0.8 * o.size]
+        if left:
+            host = min(left, key=lambda o: abs(m.box.x0 - o.box.x1))
+            suffix.setdefault(id(host), []).append(m)
+        elif right:
+            host = min(right, key=lambda o: abs(o.box.x0 - m.box.x1))
+            prefix.setdefault(id(host), []).append(m)
+        else:
+            orphans.append(m)
+    return suffix, prefix, orphans
+
+
+def tokens_to_lines(tokens: list[Token]) -> list[Line]:
+    """Group upright, non-marker tokens into lines by their vertical centre, top to bottom."""
+    lines: list[list[Token]] = []
+    centres: list[float] = []
+    for t in sorted((t for t in tokens if t.upright and not t.marker), key=lambda t: (t.box.ymid, t.box.x0)):
+        for i in range(len(lines) - 1, max(-1, len(lines) - 4), -1):
+            tol = LINE_RATIO * min(t.size, lines[i][0].size)
+            if abs(centres[i] - t.box.ymid) <= tol:
+                lines[i].append(t)
+                centres[i] = statistics.fmean(x.box.ymid for x in lines[i])
+                break
+        else:
+            lines.append([t])
+            centres.append(t.box.ymid)
+    return [Line(tuple(sorted(ts, key=lambda t: t.box.x0))) for ts in lines]
