@@ -1,0 +1,104 @@
+"""The command line. It only parses options, calls the runner and maps errors to exit codes."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from pipeline import __version__
+from pipeline.errors import PipelineError
+from pipeline.runner import Options, Outcome, run_batch
+
+EPILOG_EXTRACT = """\b
+Examples:
+  jaarcijfers extract                         # every raw/*.pdf into output/
+  jaarcijfers extract raw/ind-jaarcijfers-2024.pdf --out output
+  jaarcijfers extract new.pdf --allow-unmapped   # keep unknown labels, flagged mapped = false
+
+\b
+Exit codes: 0 all written; 1 data failed validation or holds unknown labels/tables
+(only validation.json/.md written for it); 2 bad invocation or unusable input.
+"""
+
+
+def _setup_logging(debug: bool) -> None:
+    logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format="%(message)s", stream=sys.stderr)
+
+
+def debug_option(f):
+    return click.option("--debug", is_flag=True, help="Print tracebacks (for bug reports).")(f)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="jaarcijfers")
+def cli() -> None:
+    """Turn the IND 'Jaarcijfers' release PDF into validated, tidy data.
+
+    \b
+    Example:
+      jaarcijfers extract raw/ind-jaarcijfers-2023.pdf --out output
+    """
+
+
+@cli.command(epilog=EPILOG_EXTRACT)
+@click.argument("pdfs", nargs=-1, metavar="[PDF ...]")
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Output folder; each release goes to OUT/<release_year>/.")
+@click.option("--allow-unmapped", is_flag=True, help="Write rows whose labels schemas/ does not know "
+              "(empty ids, mapped = false) and exit 0 with a warning.")
+@click.option("--password", default=None, help="Password of an encrypted PDF.")
+@click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1), help="Refuse PDFs with more pages.")
+@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(0),
+              help="Seconds allowed per PDF (0: no limit).")
+@click.option("--jobs", "-j", default=None, type=click.IntRange(1), help="Parallel processes [default: number of cores].")
+@debug_option
+def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, debug) -> None:
+    """Extract, normalize, validate and write each release PDF (default: every raw/*.pdf)."""
+    _setup_logging(debug)
+    paths = list(pdfs) or sorted(str(p) for p in Path("raw").glob("*.pdf"))
+    if not paths:
+        _fail(2, "raw/: no PDF found. Put the release PDF in raw/ or pass its path.")
+    opts = Options(out=Path(out), allow_unmapped=allow_unmapped, password=password, max_pages=max_pages,
+                   timeout=timeout, debug=debug)
+    jobs = jobs or os.cpu_count() or 1
+    progress = _progress(len(paths))
+    outcomes = run_batch(paths, opts, jobs, on_done=progress)
+    if len(outcomes) > 1:
+        ok = sum(1 for o in outcomes if o.exit_code == 0)
+        click.echo(f"summary: {ok} of {len(outcomes)} PDFs extracted", err=True)
+        for o in outcomes:
+            click.echo(f"  {'ok    ' if o.exit_code == 0 else f'exit {o.exit_code}'}  {o.path}", err=True)
+    sys.exit(max(o.exit_code for o in outcomes))
+
+
+def _progress(total: int):
+    done = [0]
+
+    def report(outcome: Outcome) -> None:
+        done[0] += 1
+        prefix = f"[{done[0]}/{total}] " if total > 1 else ""
+        for line in outcome.lines:
+            click.echo(prefix + line, err=True)
+        if outcome.traceback and (outcome.exit_code != 0) and logging.getLogger().level == logging.DEBUG:
+            click.echo(outcome.traceback, err=True)
+    return report
+
+
+def _fail(code: int, line: str) -> None:
+    click.echo(line, err=True)
+    sys.exit(code)
+
+
+def main() -> None:
+    try:
+        cli(standalone_mode=True)
+    except PipelineError as exc:  # pragma: no cover - commands translate their own errors
+        _fail(exc.exit_code, exc.message)
+
+
+if __name__ == "__main__":
+    main()

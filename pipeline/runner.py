@@ -1,0 +1,168 @@
+"""The thin runner: extract -> normalize -> validate -> write, for one PDF or a batch.
+
+``run_one`` returns an ``Outcome`` and never raises for a bad input: the problem is turned into its exit
+code and one line per problem, so a bad file in a batch does not stop the good ones.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from pipeline.errors import AuditError, DataError, GuardError, PipelineError, UnmappedError, ValidationFailed
+from pipeline.extract import extract_pdf
+from pipeline.model import Release, Report
+from pipeline.normalize import normalize
+from pipeline.schemas import Schemas
+from pipeline.validate import validate
+from pipeline.write import write_release, write_report
+
+log = logging.getLogger("jaarcijfers")
+
+
+@dataclass(frozen=True)
+class Options:
+    out: Path
+    allow_unmapped: bool = False
+    password: str | None = None
+    max_pages: int = 200
+    timeout: float = 300.0
+    debug: bool = False
+    schemas_dir: Path | None = None
+
+
+@dataclass
+class Outcome:
+    path: str
+    exit_code: int
+    lines: list[str] = field(default_factory=list)  # one per problem, or a one-line success summary
+    release_year: int | None = None
+    traceback: str = ""
+
+
+@contextmanager
+def time_limit(seconds: float, path: Path):
+    """Raise GuardError when reading one file takes longer than ``seconds`` (a hostile or huge PDF)."""
+    if not seconds or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise GuardError(path, f"reading the PDF took longer than the limit of {seconds:g} s.",
+                         "Raise the limit with --timeout if this is really a release.")
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def process(path: Path, opts: Options, schemas: Schemas) -> tuple[Release, Report]:
+    """Run every stage on one PDF. Raises a PipelineError for anything that stops the release."""
+    with time_limit(opts.timeout, path):
+        raw = extract_pdf(path, schemas, password=opts.password, max_pages=opts.max_pages)
+    release = normalize(raw, schemas)
+    report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
+    directory = opts.out / str(release.release_year)
+    if not report.ok:
+        write_report(report, directory)
+        raise failure_error(path, report, directory)
+    write_release(release, report, directory, extras(release, report, path, schemas))
+    return release, report
+
+
+def extras(release: Release, report: Report, path: Path, schemas: Schemas) -> dict[str, str]:
+    """Further files written with the data (the Frictionless descriptor, when available)."""
+    try:
+        from pipeline.datapackage import datapackage_json
+    except ImportError:
+        return {}
+    return {"datapackage.json": datapackage_json(release, path, schemas)}
+
+
+def failure_error(path: Path, report: Report, directory: Path) -> DataError:
+    """The report's errors as one exception with one line per problem."""
+    where = directory / "validation.md"
+    lines: list[str] = []
+    kinds = set()
+    for r in report.errors:
+        if r.check == "labels_mapped":
+            kinds.add(UnmappedError)
+            for d in r.details:
+                lines.append(f"{path}: {d['kind']} '{d['text']}' ({d['where']}): add it to {d['add_to']}, "
+                             "or rerun with --allow-unmapped to keep it with mapped = false.")
+        elif r.check == "numbers_audit":
+            kinds.add(AuditError)
+            for d in r.details:
+                lines.append(f"{path}: unaccounted number '{d['text']}' on page {d['page']} at "
+                             f"({d['x0']}, {d['top']}, {d['x1']}, {d['bottom']}): the layout there was not "
+                             f"understood; see {where} and run `jaarcijfers inspect`.")
+        else:
+            kinds.add(ValidationFailed)
+            lines.append(f"{path}: check {r.check} failed: {r.description}: {_summary(r.details)}. "
+                         f"See {where}.")
+    cls = UnmappedError if UnmappedError in kinds else AuditError if AuditError in kinds else ValidationFailed
+    return cls(path, f"validation failed ({len(report.errors)} checks).", f"See {where}.", details=lines)
+
+
+def _summary(details) -> str:
+    parts = []
+    for d in details[:3]:
+        shown = {k: v for k, v in d.items() if k != "cells"}
+        parts.append(", ".join(f"{k}={v}" for k, v in shown.items()))
+    more = f" (+{len(details) - 3} more)" if len(details) > 3 else ""
+    return "; ".join(parts) + more
+
+
+def run_one(path: str, opts: Options) -> Outcome:
+    """One PDF, start to end, as an Outcome (safe to run in a worker process)."""
+    try:
+        schemas = Schemas(opts.schemas_dir) if opts.schemas_dir else Schemas()
+        release, report = process(Path(path), opts, schemas)
+    except PipelineError as exc:
+        details = getattr(exc, "details", None) or [exc.message]
+        return Outcome(path, exc.exit_code, details, traceback=traceback.format_exc() if opts.debug else "")
+    except Exception as exc:  # a bug: say so in one line, traceback only with --debug
+        return Outcome(path, 1, [f"{path}: internal error ({type(exc).__name__}: {exc}). Rerun with --debug "
+                                 "and report it with the PDF."], traceback=traceback.format_exc())
+    warnings = [r for r in report.results if r.verdict == "warning"]
+    obs = release.observations
+    summary = (f"{path}: ok, release {release.release_year}: {len(obs)} numbers, "
+               f"{len(release.top_nationalities)} top-3 entries, {release.footnotes['footnote_id'].nunique()} "
+               f"footnotes -> {opts.out / str(release.release_year)}/")
+    lines = [summary]
+    if opts.allow_unmapped and release.unmapped:
+        lines.append(f"{path}: warning: {len(release.unmapped)} unmapped items kept with mapped = false "
+                     f"(see {opts.out / str(release.release_year) / 'validation.md'}).")
+    lines += [f"{path}: warning: {w.check}: {len(w.details)} item(s), see validation.md" for w in warnings
+              if w.check != "labels_mapped"]
+    return Outcome(path, 0, lines, release.release_year)
+
+
+def run_batch(paths: Iterable[str], opts: Options, jobs: int,
+              on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Every PDF, in a process pool when there are several; outcomes in the order given."""
+    paths = list(paths)
+    if jobs <= 1 or len(paths) <= 1:
+        outcomes = []
+        for p in paths:
+            outcomes.append(run_one(p, opts))
+            if on_done:
+                on_done(outcomes[-1])
+        return outcomes
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+        outcomes = []
+        for outcome in pool.map(run_one, paths, [opts] * len(paths)):
+            outcomes.append(outcome)
+            if on_done:
+                on_done(outcome)
+        return outcomes
