@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
-from pipeline.runner import Options, Outcome, run_batch
+from pipeline.runner import Options, Outcome, build_panel, run_batch
 
 EPILOG_EXTRACT = """\b
 Examples:
@@ -73,6 +73,26 @@ def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, debug
         for o in outcomes:
             click.echo(f"  {'ok    ' if o.exit_code == 0 else f'exit {o.exit_code}'}  {o.path}", err=True)
     sys.exit(max(o.exit_code for o in outcomes))
+
+
+@cli.command(epilog="""\b
+Example:
+  jaarcijfers extract raw/*.pdf --out output && jaarcijfers panel --out output
+""")
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Folder holding the extracted releases; the panel goes to OUT/panel/.")
+@debug_option
+def panel(out, debug) -> None:
+    """Combine every release under OUT into one long panel, flagging revised numbers."""
+    _setup_logging(debug)
+    try:
+        written, n_releases, n_revisions = build_panel(Path(out))
+    except PipelineError as exc:
+        if debug:
+            raise
+        _fail(exc.exit_code, exc.message)
+    click.echo(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
+               f"{Path(out) / 'panel'}/", err=True)
 
 
 def _progress(total: int):

@@ -7,6 +7,8 @@ code and one line per problem, so a bad file in a batch does not stop the good o
 from __future__ import annotations
 
 import logging
+
+import pandas as pd
 import signal
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -21,7 +23,8 @@ from pipeline.model import Release, Report
 from pipeline.normalize import normalize
 from pipeline.schemas import Schemas
 from pipeline.validate import validate
-from pipeline.write import write_release, write_report
+from pipeline.panel import find_releases, releases_to_panel
+from pipeline.write import frame_to_csv, frame_to_parquet, atomic_files, write_release, write_report
 
 log = logging.getLogger("jaarcijfers")
 
@@ -166,3 +169,18 @@ def run_batch(paths: Iterable[str], opts: Options, jobs: int,
             if on_done:
                 on_done(outcome)
         return outcomes
+
+
+def build_panel(out: Path) -> tuple[list[Path], int, int]:
+    """Read every release under ``out``, write ``out/panel/`` (observations and revisions)."""
+    paths = find_releases(out)
+    panel, revisions = releases_to_panel([pd.read_parquet(p) for p in paths])
+    directory = out / "panel"
+    with atomic_files(directory) as stage:
+        frame_to_csv(panel, stage("observations.csv"))
+        frame_to_parquet(panel, stage("observations.parquet"))
+        frame_to_csv(revisions, stage("revisions.csv"))
+        frame_to_parquet(revisions, stage("revisions.parquet"))
+    written = [directory / f for f in ("observations.csv", "observations.parquet", "revisions.csv",
+                                       "revisions.parquet")]
+    return written, len(paths), len(revisions)
