@@ -158,7 +158,7 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
                 reader.claim(line.tokens, Kind.FURNITURE)
                 title = title or text
                 year = year or int(m.group("year"))
-            elif (i in (0, len(lines) - 1)) and any(p.match(text) for p in reader.layout.page_number):
+            elif (i < 2 or i >= len(lines) - 2) and any(p.match(text) for p in reader.layout.page_number):
                 reader.claim(line.tokens, Kind.FURNITURE)
     return title, year
 

@@ -70,7 +70,25 @@ def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
     tokens: list[Token] = []
     for word in words:
         tokens.extend(word_to_tokens(word, page.page_number))
-    return flag_markers(tokens)
+    return merge_percent_signs(flag_markers(tokens))
+
+
+def merge_percent_signs(tokens: list[Token]) -> list[Token]:
+    """A ``%`` set apart from its number by a gap (no blank character) belongs to the number."""
+    numbers = [t for t in tokens if t.upright and not t.marker and t.text[-1:].isdigit()]
+    out = []
+    merged: set[int] = set()
+    for t in tokens:
+        if t.text != "%" or not t.upright:
+            continue
+        host = [n for n in numbers if abs(n.box.ymid - t.box.ymid) <= 0.3 * n.size
+                and 0 <= t.box.x0 - n.box.x1 <= 0.6 * n.size]
+        if host:
+            n = min(host, key=lambda n: t.box.x0 - n.box.x1)
+            merged |= {id(n), id(t)}
+            out.append(Token(n.text + ("\u00a0" if t.box.x0 - n.box.x1 > 0.1 * n.size else "") + "%",
+                             n.box.union(t.box), n.size, n.font))
+    return [t for t in tokens if id(t) not in merged] + out
 
 
 def word_to_tokens(word: dict, page_number: int) -> list[Token]:
@@ -91,12 +109,35 @@ def word_to_tokens(word: dict, page_number: int) -> list[Token]:
     for g in groups:
         if not g:
             continue
-        text = unicodedata.normalize("NFC", "".join(c["text"] for c in g))
-        box = Box(page_number, min(c["x0"] for c in g), min(c["top"] for c in g),
-                  max(c["x1"] for c in g), max(c["bottom"] for c in g))
-        out.extend(_split_glued_rank(Token(text=text, box=box, size=float(word["size"]),
-                                           font=word["fontname"], upright=bool(word["upright"]))))
+        body, marker = _split_raised_suffix(g)
+        for part, is_marker in ((body, False), (marker, True)):
+            if not part:
+                continue
+            text = unicodedata.normalize("NFC", "".join(c["text"] for c in part))
+            if is_marker:
+                text = text.translate(_SUPERSCRIPTS)
+            box = Box(page_number, min(c["x0"] for c in part), min(c["top"] for c in part),
+                      max(c["x1"] for c in part), max(c["bottom"] for c in part))
+            token = Token(text=text, box=box, size=float(word["size"]), font=word["fontname"],
+                          upright=bool(word["upright"]), marker=is_marker)
+            out.extend([token] if is_marker else _split_glued_rank(token))
     return out
+
+
+def _split_raised_suffix(chars: list[dict]) -> tuple[list[dict], list[dict]]:
+    """``Gezin¹`` or a ``1`` raised above the baseline at full size: the digits at the end are a marker."""
+    n = len(chars)
+    i = n
+    while i > 0 and (chars[i - 1]["text"].isdigit() or chars[i - 1]["text"] in "⁰¹²³⁴⁵⁶⁷⁸⁹"):
+        i -= 1
+    if i == 0 or i == n or n - i > 2 or not chars[i - 1]["text"].isalpha() and chars[i - 1]["text"] not in ")'\"":
+        return chars, []
+    tail, head = chars[i:], chars[:i]
+    superscript = all(c["text"] in "⁰¹²³⁴⁵⁶⁷⁸⁹" for c in tail)
+    size = statistics.median(c["size"] for c in head)
+    base = statistics.median(c["bottom"] for c in head)
+    raised = all(c["bottom"] < base - 0.2 * size for c in tail)
+    return (head, tail) if superscript or raised else (chars, [])
 
 
 def _split_glued_rank(token: Token) -> list[Token]:

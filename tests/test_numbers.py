@@ -1,0 +1,77 @@
+"""Property tests for the Dutch number parser and the label normalizer."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pipeline.normalize import clean_text, parse_number
+from pipeline.schemas import match_key
+
+
+def dutch(n: int) -> str:
+    """Format an integer the way the release prints it: 41820 -> '41.820'."""
+    return f"{n:,}".replace(",", ".")
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_thousands_separated_integers_round_trip(n):
+    assert parse_number(dutch(n)) == n
+
+
+@given(st.integers(min_value=0, max_value=100), st.sampled_from(["", " ", "\u00a0", "\u202f"]))
+def test_percentages_with_or_without_a_space(p, space):
+    assert parse_number(f"{p}{space}%") == p
+
+
+@pytest.mark.parametrize("raw,value", [("41.820", 41820), ("89%", 89), ("89\u00a0%", 89), ("100%", 100),
+                                       ("0%", 0), ("70", 70), ("493.782", 493782), ("11,3", 11.3)])
+def test_examples_from_the_release(raw, value):
+    assert parse_number(raw) == value
+
+
+@pytest.mark.parametrize("raw", ["-", "–", " - "])
+def test_a_dash_is_no_value(raw):
+    assert parse_number(raw) is None
+
+
+@pytest.mark.parametrize("raw", ["41.82", "4.1820", "1..000", "12a", "", "%", "n.v.t.", "1.000.00", "--"])
+def test_malformed_numbers_are_refused(raw):
+    with pytest.raises(ValueError, match="not a Dutch number"):
+        parse_number(raw)
+
+
+@given(st.text(alphabet=st.characters(whitelist_categories=("L",)), min_size=1))
+def test_words_are_never_numbers(text):
+    with pytest.raises(ValueError):
+        parse_number(text)
+
+
+words = st.lists(st.text(alphabet=st.characters(whitelist_categories=("L", "N", "P")), min_size=1, max_size=8),
+                 min_size=1, max_size=6)
+
+
+@given(words, st.lists(st.sampled_from([" ", "  ", "\t", "\n", "\u00a0"]), min_size=5, max_size=5))
+def test_label_key_ignores_white_space_and_case(parts, seps):
+    spaced = "".join(p + seps[i % len(seps)] for i, p in enumerate(parts))
+    assert match_key(spaced) == match_key(" ".join(parts))
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzëïéèöü &-,()/'", min_size=1))
+def test_label_key_ignores_case(text):
+    assert match_key(text.upper()) == match_key(text)
+
+
+@given(st.text())
+def test_label_key_is_idempotent(text):
+    assert match_key(match_key(text)) == match_key(text)
+
+
+@given(st.text())
+def test_clean_text_collapses_white_space(text):
+    out = clean_text(text)
+    assert "  " not in out and out == out.strip()
+    assert clean_text(out) == out
+
+
+def test_dash_variants_match():
+    assert match_key("Spoor 1 – Asielaanvragen") == match_key("Spoor 1 - Asielaanvragen")
