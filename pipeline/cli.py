@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
-from pipeline.runner import Options, Outcome, build_panel, run_batch
+from pipeline.runner import Options, Outcome, build_panel, inspect_one, run_batch
 
 EPILOG_EXTRACT = """\b
 Examples:
@@ -93,6 +93,32 @@ def panel(out, debug) -> None:
         _fail(exc.exit_code, exc.message)
     click.echo(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
                f"{Path(out) / 'panel'}/", err=True)
+
+
+@cli.command(epilog="""\b
+Example:
+  jaarcijfers inspect raw/ind-jaarcijfers-2023.pdf --out inspect/2023
+  (then open inspect/2023/page-1.png: values blue, labels green, titles orange,
+   year headers pink, panels yellow, markers purple, footnotes light blue,
+   unaccounted numbers red)
+""")
+@click.argument("pdf", metavar="PDF")
+@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
+              help="Folder for page-N.png  [default: output/inspect/<PDF name>]")
+@click.option("--password", default=None, help="Password of an encrypted PDF.")
+@click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1))
+@debug_option
+def inspect(pdf, out, password, max_pages, debug) -> None:
+    """Draw what was found on each page: one PNG per page, every item boxed by kind."""
+    _setup_logging(debug)
+    out = Path(out) if out else Path("output") / "inspect" / Path(pdf).stem
+    try:
+        written = inspect_one(Path(pdf), out, password, max_pages)
+    except PipelineError as exc:
+        if debug:
+            raise
+        _fail(exc.exit_code, exc.message)
+    click.echo(f"{pdf}: {len(written)} page pictures -> {out}/", err=True)
 
 
 def _progress(total: int):

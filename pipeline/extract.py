@@ -12,14 +12,19 @@ from pipeline.source import open_pdf
 from pipeline.words import page_tokens
 
 
-def extract_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_pages: int = 200) -> RawRelease:
-    """Read every word once per page, then read the release from them."""
+def read_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_pages: int = 200) -> RawRelease:
+    """Read every word once per page, then read the release from them (whatever the PDF is)."""
     pdf = open_pdf(path, password=password, max_pages=max_pages)
     try:
         pages = [page_tokens(page) for page in pdf.pages]
     finally:
         pdf.close()
-    raw = read_release(str(path), pages, schemas.layout)
+    return read_release(str(path), pages, schemas.layout)
+
+
+def extract_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_pages: int = 200) -> RawRelease:
+    """``read_pdf``, refusing a PDF that is not a Jaarcijfers release at all (exit 2)."""
+    raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
     if not raw.tables or not raw.title and not any(schemas.table_for_title(t.title) for t in raw.tables):
         raise InputError(path, 'this PDF is not an IND "Jaarcijfers" release (no release title and no '
                          "known table with three year columns).", "Pass the IND Jaarcijfers PDF.")

@@ -135,7 +135,7 @@ def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRe
     raw_tables = tuple(to_raw_table(reader, t, sections) for t in merge_continued(tables))
     audit = tuple(
         AuditEntry(t.text, reader.roles.get(id(t), Kind.UNACCOUNTED), t.box)
-        for t in reader.tokens if HAS_DIGIT.search(t.text)
+        for t in reader.tokens if id(t) in reader.roles or HAS_DIGIT.search(t.text)
     )
     return RawRelease(
         source=source, title=title, release_year=release_year,

@@ -128,7 +128,7 @@ class RawFootnote:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """One token with the role the extraction gave it; numeric ones are what the numbers audit counts."""
+    """A token with the role the extraction gave it (every found token, and every numeric one)."""
 
     text: str
     kind: Kind
@@ -146,6 +146,11 @@ class RawRelease:
     footnotes: tuple[RawFootnote, ...]
     audit: tuple[AuditEntry, ...]
     page_count: int
+
+    @property
+    def numeric(self) -> tuple[AuditEntry, ...]:
+        """The tokens the numbers audit counts: every one holding a digit."""
+        return tuple(a for a in self.audit if any(ch.isdigit() for ch in a.text))
 
     @property
     def unaccounted(self) -> tuple[AuditEntry, ...]:

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from pipeline.errors import AuditError, DataError, GuardError, PipelineError, UnmappedError, ValidationFailed
-from pipeline.extract import extract_pdf
+from pipeline.extract import extract_pdf, read_pdf
 from pipeline.model import Release, Report
 from pipeline.normalize import normalize
 from pipeline.schemas import Schemas
 from pipeline.validate import validate
 from pipeline.panel import find_releases, releases_to_panel
-from pipeline.write import frame_to_csv, frame_to_parquet, atomic_files, write_release, write_report
+from pipeline.inspect import inspect_pdf
+from pipeline.write import atomic_files, frame_to_csv, frame_to_parquet, write_pictures, write_release, write_report
 
 log = logging.getLogger("jaarcijfers")
 
@@ -78,6 +79,7 @@ def process(path: Path, opts: Options, schemas: Schemas) -> tuple[Release, Repor
     directory = opts.out / str(release.release_year)
     if not report.ok:
         write_report(report, directory)
+        write_pictures(inspect_pdf(path, raw, opts.password), directory / "inspect")
         raise failure_error(path, report, directory)
     write_release(release, report, directory, extras(release, report, path, schemas))
     return release, report
@@ -184,3 +186,10 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
     written = [directory / f for f in ("observations.csv", "observations.parquet", "revisions.csv",
                                        "revisions.parquet")]
     return written, len(paths), len(revisions)
+
+
+def inspect_one(path: Path, out: Path, password: str | None, max_pages: int) -> list[Path]:
+    """Pictures of what was found on every page of one PDF, into ``out``."""
+    schemas = Schemas()
+    raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
+    return write_pictures(inspect_pdf(path, raw, password), out)

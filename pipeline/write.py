@@ -114,3 +114,13 @@ def report_to_markdown(report: Report) -> str:
             if len(r.details) > 200:
                 lines.append(f"- ... and {len(r.details) - 200} more (see validation.json)")
     return "\n".join(lines) + "\n"
+
+
+def write_pictures(images, directory: Path) -> list[Path]:
+    """``page-1.png`` ... one per page, atomically."""
+    written = []
+    with atomic_files(directory) as stage:
+        for number, image in enumerate(images, start=1):
+            image.save(stage(f"page-{number}.png"), format="PNG", optimize=False)
+            written.append(directory / f"page-{number}.png")
+    return written

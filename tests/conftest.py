@@ -1,0 +1,95 @@
+"""Shared fixtures: the 2023 inputs, the golden set, and the pipeline run in-process."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "tests" / "fixtures"
+RAW_2023 = ROOT / "raw" / "ind-jaarcijfers-2023.pdf"
+RECONSTRUCTION = FIXTURES / "ind-jaarcijfers-2023-reconstruction.pdf"
+GOLDEN = FIXTURES / "golden" / "2023"
+SPEC_2023 = FIXTURES / "releases" / "2023.yaml"
+
+# What the golden set pins, per output table (positions are checked separately).
+COMPARE = {
+    "observations": ["release_year", "section_nl", "table_id", "table_nl", "metric_id", "label_nl", "year",
+                     "value", "unit", "raw", "footnotes"],
+    "top_nationalities": ["release_year", "table_id", "table_nl", "year", "rank", "nationality_nl",
+                          "nationality_code"],
+    "footnotes": ["release_year", "footnote_id", "text", "table_id", "metric_id"],
+}
+SORT = {
+    "observations": ["table_id", "metric_id", "year"],
+    "top_nationalities": ["table_id", "rank"],
+    "footnotes": ["footnote_id", "table_id", "metric_id"],
+}
+
+
+def _load_module(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@lru_cache(maxsize=None)
+def generator():
+    return _load_module("fixture_generator", FIXTURES / "generate.py")
+
+
+@lru_cache(maxsize=None)
+def golden_tools():
+    return _load_module("fixture_golden", FIXTURES / "golden.py")
+
+
+def load_spec(path: Path = SPEC_2023) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def comparable(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """The pinned columns as strings, in a stable order, so frames compare exactly."""
+    out = df[COMPARE[table]].copy()
+    for col in out.columns:
+        out[col] = out[col].map(_as_text)
+    return out.sort_values(SORT[table], kind="stable").reset_index(drop=True)
+
+
+def _as_text(v) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def read_golden(table: str) -> pd.DataFrame:
+    return pd.read_csv(GOLDEN / f"{table}.csv", dtype=str, keep_default_na=False)
+
+
+@lru_cache(maxsize=None)
+def run_pipeline(pdf: str, allow_unmapped: bool = False):
+    """extract -> normalize -> validate, in-process; returns (raw, release, report)."""
+    from pipeline.extract import extract_pdf
+    from pipeline.normalize import normalize
+    from pipeline.schemas import Schemas
+    from pipeline.validate import validate
+
+    schemas = Schemas()
+    raw = extract_pdf(Path(pdf), schemas)
+    release = normalize(raw, schemas)
+    report = validate(release, raw, schemas, allow_unmapped=allow_unmapped)
+    return raw, release, report
+
+
+@pytest.fixture(scope="session")
+def spec_2023() -> dict:
+    return load_spec()
