@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from pipeline.errors import AuditError, DataError, GuardError, PipelineError, UnmappedError, ValidationFailed
+from pipeline.datapackage import datapackage_json
 from pipeline.extract import extract_pdf, read_pdf
 from pipeline.model import Release, Report
 from pipeline.normalize import normalize
@@ -81,17 +82,8 @@ def process(path: Path, opts: Options, schemas: Schemas) -> tuple[Release, Repor
         write_report(report, directory)
         write_pictures(inspect_pdf(path, raw, opts.password), directory / "inspect")
         raise failure_error(path, report, directory)
-    write_release(release, report, directory, extras(release, report, path, schemas))
+    write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas)})
     return release, report
-
-
-def extras(release: Release, report: Report, path: Path, schemas: Schemas) -> dict[str, str]:
-    """Further files written with the data (the Frictionless descriptor, when available)."""
-    try:
-        from pipeline.datapackage import datapackage_json
-    except ImportError:
-        return {}
-    return {"datapackage.json": datapackage_json(release, path, schemas)}
 
 
 def failure_error(path: Path, report: Report, directory: Path) -> DataError:
