@@ -19,6 +19,8 @@ import pandas as pd
 from pipeline.model import Release, Report
 
 DATA_TABLES = ("observations", "top_nationalities", "footnotes")
+_UMASK = os.umask(0)
+os.umask(_UMASK)
 
 
 @contextmanager
@@ -30,6 +32,7 @@ def atomic_files(directory: Path) -> Iterator[Callable[[str], Path]]:
     def stage(name: str) -> Path:
         fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=directory)
         os.close(fd)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs are ordinary files
         staged.append((Path(tmp), directory / name))
         return Path(tmp)
 
