@@ -43,6 +43,12 @@ class ConfigError(PipelineError):
     exit_code = 2
 
 
+class OutputError(PipelineError):
+    """The output folder cannot be written (permissions, disk full). Earlier outputs are untouched."""
+
+    exit_code = 2
+
+
 class DataError(PipelineError):
     """The release was read, but its data cannot be trusted as it is. Exit 1; only the report is written."""
 

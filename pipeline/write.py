@@ -16,6 +16,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from pipeline.errors import OutputError
 from pipeline.model import Release, Report
 
 DATA_TABLES = ("observations", "top_nationalities", "footnotes")
@@ -26,7 +27,11 @@ os.umask(_UMASK)
 @contextmanager
 def atomic_files(directory: Path) -> Iterator[Callable[[str], Path]]:
     """Hand out temporary paths in ``directory``; on success move them all into place, else remove them."""
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(directory, f"could not create the output folder ({exc.strerror or exc}).",
+                          "Choose a writable folder with --out.") from exc
     staged: list[tuple[Path, Path]] = []
 
     def stage(name: str) -> Path:
@@ -38,12 +43,16 @@ def atomic_files(directory: Path) -> Iterator[Callable[[str], Path]]:
 
     try:
         yield stage
-    except BaseException:
+        for tmp, final in staged:
+            os.replace(tmp, final)
+    except BaseException as exc:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(directory, f"could not write the outputs ({exc.strerror or exc}).",
+                              "Check that the folder is writable and has free space; earlier outputs "
+                              "are untouched.") from exc
         raise
-    for tmp, final in staged:
-        os.replace(tmp, final)
 
 
 def frame_to_csv(df: pd.DataFrame, path: Path) -> None:

@@ -1,0 +1,127 @@
+"""The command line as users and scripts meet it: exit codes, one-line messages, files written."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from conftest import RAW_2023, ROOT
+from pipeline.cli import cli
+
+CONTRACT_COLUMNS = {
+    "observations": "release_year section_nl table_id table_nl metric_id label_nl year value unit raw footnotes "
+                    "page x0 top x1 bottom".split(),
+    "top_nationalities": "release_year table_id table_nl year rank nationality_nl nationality_code page x0 top x1 "
+                         "bottom".split(),
+    "footnotes": "release_year footnote_id text table_id metric_id".split(),
+}
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """The real console entry point in a subprocess, as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=cwd or ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
+    out = tmp_path_factory.mktemp("out")
+    return run("extract", str(RAW_2023), "--out", str(out)), out
+
+
+def test_extract_writes_every_contract_file(extracted):
+    result, out = extracted
+    assert result.returncode == 0, result.stderr
+    assert "ok, release 2023: 324 numbers, 30 top-3 entries, 8 footnotes" in result.stderr
+    names = sorted(p.name for p in (out / "2023").iterdir())
+    assert names == sorted([f"{t}.{e}" for t in CONTRACT_COLUMNS for e in ("csv", "parquet")]
+                           + ["datapackage.json", "validation.json", "validation.md"])
+    for table, columns in CONTRACT_COLUMNS.items():
+        csv = pd.read_csv(out / "2023" / f"{table}.csv", dtype=str, keep_default_na=False)
+        parquet = pd.read_parquet(out / "2023" / f"{table}.parquet")
+        assert list(csv.columns[: len(columns)]) == columns
+        assert list(parquet.columns) == list(csv.columns)
+        assert len(parquet) == len(csv)
+    obs = pd.read_parquet(out / "2023" / "observations.parquet")
+    assert len(obs) == 324 and obs["value"].isna().sum() == 2
+    assert str(obs["value"].dtype) in ("Float64", "float64") and str(obs["year"].dtype) == "int64"
+
+
+def test_csv_prints_numbers_plainly(extracted):
+    _, out = extracted
+    text = (out / "2023" / "observations.csv").read_text(encoding="utf-8")
+    assert ",Familie & Gezin,applications,Aanvragen,2023,41820,count,41.820,1," in text
+
+
+def test_running_twice_gives_identical_bytes(extracted, tmp_path):
+    _, first = extracted
+    result = run("extract", str(RAW_2023), "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    for name in sorted(p.name for p in (first / "2023").iterdir()):
+        assert (first / "2023" / name).read_bytes() == (tmp_path / "2023" / name).read_bytes(), name
+
+
+def test_missing_file_exits_2_with_one_line(tmp_path):
+    result = run("extract", "/nonexistent/release.pdf", "--out", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.strip() == ("/nonexistent/release.pdf: the file does not exist. "
+                                     "Check the path; release PDFs go in raw/.")
+    assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_no_pdf_in_raw_exits_2(tmp_path):
+    (tmp_path / "raw").mkdir()
+    result = run("extract", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == "raw/: no PDF found. Put the release PDF in raw/ or pass its path."
+
+
+def test_default_is_every_pdf_in_raw(tmp_path):
+    (tmp_path / "raw").mkdir()
+    shutil.copy(RAW_2023, tmp_path / "raw" / "release.pdf")
+    result = run("extract", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "output" / "2023" / "observations.parquet").exists()
+
+
+@pytest.mark.parametrize("command", ["extract", "inspect", "panel"])
+def test_every_command_has_help_with_an_example(command):
+    result = CliRunner().invoke(cli, [command, "--help"])
+    assert result.exit_code == 0
+    assert "Example" in result.output and f"jaarcijfers {command}" in result.output
+
+
+def test_unknown_option_is_a_usage_error():
+    result = CliRunner().invoke(cli, ["extract", "--no-such-option"])
+    assert result.exit_code == 2
+
+
+def test_a_failing_writer_leaves_earlier_outputs_untouched(tmp_path, monkeypatch):
+    """The writer dies halfway (after some files are staged): nothing new appears, old files stay."""
+    from pipeline import runner, write
+
+    first = run("extract", str(RAW_2023), "--out", str(tmp_path))
+    assert first.returncode == 0
+    before = {p.name: p.read_bytes() for p in (tmp_path / "2023").iterdir()}
+    calls = []
+
+    def dying_parquet(df, path):
+        calls.append(path)
+        if len(calls) == 2:
+            raise OSError("disk full")
+        path.write_bytes(b"partial")
+
+    monkeypatch.setattr(write, "frame_to_parquet", dying_parquet)
+    outcome = runner.run_one(str(RAW_2023), runner.Options(out=tmp_path))
+    assert outcome.exit_code == 2
+    assert outcome.lines == [f"{tmp_path / '2023'}: could not write the outputs (disk full). Check that the "
+                             "folder is writable and has free space; earlier outputs are untouched."]
+    after = {p.name: p.read_bytes() for p in (tmp_path / "2023").iterdir()}
+    assert after == before  # same files, same bytes, no temporary leftovers
