@@ -22,8 +22,14 @@ extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
 
+bench: $(STAMP) ## time and memory of extract against the pdfplumber floor (medians of 5 runs)
+	$(PY) tests/bench.py
+
+inspect: $(STAMP) ## pictures of what was found on each page of every raw/*.pdf, in output/inspect/
+	for f in raw/*.pdf; do $(PY) -m pipeline inspect "$$f" || exit $$?; done
+
 panel: $(STAMP) ## combine every release under output/ into output/panel/
 	$(PY) -m pipeline panel --out output
 
 clean: ## remove output/ and generated fixtures
-	rm -rf output tests/fixtures/generated
+	rm -rf output tests/fixtures/generated .bench
