@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
 .DEFAULT_GOAL := help
-.PHONY: help extract test bench inspect panel clean
+.PHONY: help extract test bench inspect panel docs clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -30,6 +30,9 @@ inspect: $(STAMP) ## pictures of what was found on each page of every raw/*.pdf,
 
 panel: $(STAMP) ## combine every release under output/ into output/panel/
 	$(PY) -m pipeline panel --out output
+
+docs: $(STAMP) ## regenerate docs/data-dictionary.md from schemas/
+	$(PY) -m pipeline dictionary --out docs/data-dictionary.md
 
 clean: ## remove output/ and generated fixtures
 	rm -rf output tests/fixtures/generated .bench

@@ -11,7 +11,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
-from pipeline.runner import Options, Outcome, build_panel, inspect_one, run_batch
+from pipeline.runner import Options, Outcome, build_panel, inspect_one, run_batch, write_dictionary
 
 EPILOG_EXTRACT = """\b
 Examples:
@@ -119,6 +119,24 @@ def inspect(pdf, out, password, max_pages, debug) -> None:
             raise
         _fail(exc.exit_code, exc.message)
     click.echo(f"{pdf}: {len(written)} page pictures -> {out}/", err=True)
+
+
+@cli.command(epilog="""\b
+Example:
+  jaarcijfers dictionary --out docs/data-dictionary.md
+""")
+@click.option("--out", "out", default="docs/data-dictionary.md", show_default=True, type=click.Path(dir_okay=False))
+@debug_option
+def dictionary(out, debug) -> None:
+    """Generate the data dictionary (every table and metric) from schemas/."""
+    _setup_logging(debug)
+    try:
+        written = write_dictionary(Path(out))
+    except PipelineError as exc:
+        if debug:
+            raise
+        _fail(exc.exit_code, exc.message)
+    click.echo(f"data dictionary -> {written}", err=True)
 
 
 def _progress(total: int):

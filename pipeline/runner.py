@@ -185,3 +185,12 @@ def inspect_one(path: Path, out: Path, password: str | None, max_pages: int) -> 
     schemas = Schemas()
     raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
     return write_pictures(inspect_pdf(path, raw, password), out)
+
+
+def write_dictionary(path: Path) -> Path:
+    """docs/data-dictionary.md from schemas/."""
+    from pipeline.dictionary import render_dictionary
+
+    with atomic_files(path.parent) as stage:
+        stage(path.name).write_text(render_dictionary(Schemas()), encoding="utf-8")
+    return path

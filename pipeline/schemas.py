@@ -126,6 +126,18 @@ class ChecksFile(Strict):
     checks: list[CheckDef]
 
 
+class KnownFootnote(Strict):
+    release: int
+    id: str
+    table: str
+    metric: str | None = None
+    text: str
+
+
+class FootnotesFile(Strict):
+    footnotes: list[KnownFootnote]
+
+
 class LayoutFile(Strict):
     release_title: str
     panel_heading: str
@@ -163,6 +175,7 @@ class Schemas:
         self.metrics: dict[str, MetricDef] = _load(self.dir / "metrics.yaml", MetricsFile).metrics
         self.nationalities = _load(self.dir / "nationalities.yaml", NationalitiesFile).nationalities
         self.checks: list[CheckDef] = _load(self.dir / "checks.yaml", ChecksFile).checks
+        self.footnotes: list[KnownFootnote] = _load(self.dir / "footnotes.yaml", FootnotesFile).footnotes
         lay = _load(self.dir / "layout.yaml", LayoutFile)
         self.layout = Layout(re.compile(lay.release_title), re.compile(lay.panel_heading),
                              tuple(re.compile(p) for p in lay.page_number))
@@ -177,6 +190,10 @@ class Schemas:
                 if mid not in self.metrics:
                     raise ConfigError(self.dir / "tables.yaml", f"table {tid} uses metric '{mid}', which "
                                       "schemas/metrics.yaml does not define.", "Add it there.")
+        for f in self.footnotes:
+            if f.table not in self.tables or (f.metric and f.metric not in self.tables[f.table].metrics):
+                raise ConfigError(self.dir / "footnotes.yaml", f"footnote {f.release}/{f.id} names "
+                                  f"{f.table}.{f.metric}, which schemas/tables.yaml does not define.", "Fix it.")
         for check in self.checks:
             for ref in [check.total, *check.parts]:
                 if ref and (ref.table not in self.tables or ref.metric not in self.tables[ref.table].metrics):
