@@ -1,0 +1,141 @@
+"""Next year's release: any years, loud drift, and the panel across releases (issue 4)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import RAW_2023, ROOT, comparable, generator, golden_tools, run_pipeline
+
+gen = generator()
+REVISED = {  # (table_id, metric_id, year) -> the number the 2024 release prints instead
+    ("family_reunification", "applications", 2023): "41.900",
+    ("naturalisation", "decisions", 2023): "53.600",
+    ("asylum_track_4_general", "pending", 2022): "31.300",
+}
+
+
+def table(spec: dict, table_id: str) -> dict:
+    return next(t for s in spec["sections"] for t in s["tables"] if t["id"] == table_id)
+
+
+def dutch(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def release_2024(spec_2023: dict) -> dict:
+    """2024: years shift, the 2023 release's 2023/2022 columns move right, new 2024 values, 3 revisions."""
+    spec = copy.deepcopy(spec_2023)
+    spec["title"] = "Jaarcijfers - 2024"
+    spec["years"] = [2024, 2023, 2022]
+    spec["panel_heading"] = spec["panel_heading"].replace("2023", "2024")
+    for section in spec["sections"]:
+        if section["heading"] == "Juridische Zaken":
+            section["page_break_before"] = True  # moved to the next page
+        for t in section["tables"]:
+            for row in t["rows"]:
+                old = row["values"]
+                new = old[0] if old[0].endswith("%") or old[0] == "-" else dutch(int(old[0].replace(".", "")) + 7)
+                row["values"] = [new, old[0], old[1]]
+                for y in (2023, 2022):
+                    if (t["id"], row["id"], y) in REVISED:
+                        row["values"][2024 - y] = REVISED[(t["id"], row["id"], y)]
+    staff = {r["id"]: r for r in table(spec, "staffing")["rows"]}
+    staff["total_staff"]["values"][0] = dutch(sum(int(staff[k]["values"][0].replace(".", ""))
+                                               for k in ("civil_servants", "external_staff")))
+    return spec
+
+
+def drifted(spec_2023: dict) -> dict:
+    """A renamed table, a new row in Documenten, and a new table."""
+    spec = copy.deepcopy(spec_2023)
+    table(spec, "complaints")["title"] = "Klachten en signalen"
+    table(spec, "documents")["rows"].append(
+        {"id": "new_document", "label": "Verblijfsdocument nieuw type", "unit": "count",
+         "values": ["1.234", "567", "89"]})
+    spec["sections"][-1]["tables"].append(
+        {"id": "new_table", "title": "Digitale aanvragen", "rows": [
+            {"id": "applications", "label": "Aanvragen", "unit": "count", "values": ["12.000", "9.000", "5.000"]},
+            {"id": "share", "label": "Aandeel digitaal", "unit": "percent", "values": ["80%", "70%", "60%"]}]})
+    return spec
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.mark.parametrize("layout", ["stacked", "portrait"])
+def test_2024_release_extracts_exactly(tmp_path, spec_2023, layout):
+    spec = release_2024(spec_2023)
+    pdf = gen.render(spec, layout, tmp_path / f"2024-{layout}.pdf")
+    raw, release, report = run_pipeline(str(pdf))
+    assert release.release_year == 2024 and raw.years == (2024, 2023, 2022)
+    assert raw.unaccounted == ()
+    want = golden_tools().spec_to_frames(spec)
+    for name in ("observations", "top_nationalities", "footnotes"):
+        got = comparable(getattr(release, name), name)
+        exp = comparable(want[name], name)
+        if name == "observations":
+            got["raw"] = got["raw"].str.replace(r"[\s\u00a0]%", "%", regex=True)
+        pd.testing.assert_frame_equal(got, exp, obj=f"2024 {layout} {name}")
+    assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
+
+
+def test_panel_flags_exactly_the_revised_numbers(tmp_path, spec_2023):
+    out = tmp_path / "out"
+    pdf = gen.render(release_2024(spec_2023), "stacked", tmp_path / "2024.pdf")
+    for path in (RAW_2023, pdf):
+        result = cli("extract", str(path), "--out", str(out))
+        assert result.returncode == 0, result.stderr
+    result = cli("panel", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "panel of 2 releases, 3 revised numbers" in result.stderr
+    revisions = pd.read_csv(out / "panel" / "revisions.csv", dtype=str, keep_default_na=False)
+    got = {(r.table_id, r.metric_id, int(r.year)): (r.old_raw, r.old_release, r.new_raw, r.new_release)
+           for r in revisions.itertuples()}
+    golden = pd.read_csv(ROOT / "tests/fixtures/golden/2023/observations.csv", dtype=str, keep_default_na=False)
+    old = {(r.table_id, r.metric_id, int(r.year)): r.raw for r in golden.itertuples()}
+    assert got == {k: (old[k], "2023", v, "2024") for k, v in REVISED.items()}
+    panel = pd.read_parquet(out / "panel" / "observations.parquet")
+    assert len(panel) == 2 * 324
+    flagged = panel[panel["revised"]]
+    assert sorted(zip(flagged.table_id, flagged.metric_id, flagged.year, flagged.release_year)) == sorted(
+        (*k, 2023) for k in REVISED)
+
+
+def test_drifted_release_exits_1_naming_each_change(tmp_path, spec_2023):
+    pdf = gen.render(drifted(spec_2023), "stacked", tmp_path / "drift.pdf")
+    out = tmp_path / "out"
+    result = cli("extract", str(pdf), "--out", str(out))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert f"{pdf}: unknown table title 'Klachten en signalen' (page 3): add it to schemas/tables.yaml, or " \
+           "rerun with --allow-unmapped to keep it with mapped = false." in lines
+    assert any("unknown row label 'Verblijfsdocument nieuw type' (table documents, page 3)" in ln for ln in lines)
+    assert any("unknown table title 'Digitale aanvragen'" in ln for ln in lines)
+    assert any("missing table" in ln and "(complaints)" in ln for ln in lines)
+    assert "Traceback" not in result.stderr
+    assert sorted(p.name for p in (out / "2023").iterdir() if p.is_file()) == ["validation.json", "validation.md"]
+    report = json.loads((out / "2023" / "validation.json").read_text())
+    assert not report["ok"]
+
+
+def test_drifted_release_with_allow_unmapped_keeps_every_number(tmp_path, spec_2023):
+    pdf = gen.render(drifted(spec_2023), "stacked", tmp_path / "drift.pdf")
+    out = tmp_path / "out"
+    result = cli("extract", str(pdf), "--out", str(out), "--allow-unmapped")
+    assert result.returncode == 0, result.stderr
+    assert "warning: 4 unmapped items kept with mapped = false" in result.stderr
+    obs = pd.read_parquet(out / "2023" / "observations.parquet")
+    assert len(obs) == 324 + 3 + 6
+    unmapped = obs[~obs["mapped"]]
+    assert sorted(set(unmapped["label_nl"])) == ["Aandeel digitaal", "Aanvragen", "Aanvragen en verzoeken",
+                                                 "Tijdig afgehandeld", "Verblijfsdocument nieuw type"]
+    assert set(unmapped.loc[unmapped.label_nl == "Verblijfsdocument nieuw type", "table_id"]) == {"documents"}
+    assert set(unmapped.loc[unmapped.table_nl == "Digitale aanvragen", "table_id"]) == {""}
