@@ -94,7 +94,14 @@ def failure_error(path: Path, report: Report, directory: Path) -> DataError:
     for r in report.errors:
         if r.check == "labels_mapped":
             kinds.add(UnmappedError)
+            missing = [d["text"] for d in r.details if d["kind"] == "missing table"]
+            if missing:
+                lines.append(f"{path}: the release is incomplete: {len(missing)} expected tables are missing: "
+                             f"{'; '.join(missing)}. Check that the PDF is complete (a page may be missing); "
+                             "a table that really ended gets last_year in schemas/tables.yaml.")
             for d in r.details:
+                if d["kind"] == "missing table":
+                    continue
                 lines.append(f"{path}: {d['kind']} '{d['text']}' ({d['where']}): add it to {d['add_to']}, "
                              "or rerun with --allow-unmapped to keep it with mapped = false.")
         elif r.check == "numbers_audit":

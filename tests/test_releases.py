@@ -119,7 +119,7 @@ def test_drifted_release_exits_1_naming_each_change(tmp_path, spec_2023):
            "rerun with --allow-unmapped to keep it with mapped = false." in lines
     assert any("unknown row label 'Verblijfsdocument nieuw type' (table documents, page 3)" in ln for ln in lines)
     assert any("unknown table title 'Digitale aanvragen'" in ln for ln in lines)
-    assert any("missing table" in ln and "(complaints)" in ln for ln in lines)
+    assert any("the release is incomplete: 1 expected tables are missing: Klachten (complaints)" in ln for ln in lines)
     assert "Traceback" not in result.stderr
     assert sorted(p.name for p in (out / "2023").iterdir() if p.is_file()) == ["validation.json", "validation.md"]
     report = json.loads((out / "2023" / "validation.json").read_text())
