@@ -358,6 +358,8 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
             reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
 
+    title_fonts = {t.font for ln in table.title_lines for t in ln.tokens}
+    label_fonts = {t.font for r in table.rows for t in r.label_tokens}
     rows_by_page: dict[int, list[_Row]] = {}
     for r in table.rows:
         rows_by_page.setdefault(r.line.box.page, []).append(r)
@@ -389,7 +391,7 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
                 last.extra.append(Line(tuple(toks)))
                 reader.claim(toks, Kind.LABEL)
                 continue
-            kind, target = _nearest_anchor(anchors, line.box)
+            kind, target = _nearest_anchor(_anchors_for_style(anchors, toks, title_fonts, label_fonts), line.box)
             if kind == "title":
                 table.title_lines.append(Line(tuple(toks)))
                 reader.claim(toks, Kind.TITLE)
@@ -397,6 +399,20 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
                 target.extra.append(Line(tuple(toks)))
                 reader.claim(toks, Kind.LABEL)
     table.title_lines.sort(key=lambda ln: ln.box.top)
+
+
+def _anchors_for_style(anchors, toks: list[Token], title_fonts: set[str], label_fonts: set[str]):
+    """Typography decides where geometry cannot: a line set in the title's type (and not the labels')
+    continues the title; one set in the labels' type (and not the title's) belongs to a row."""
+    fonts = {t.font for t in toks}
+    if title_fonts and label_fonts and not title_fonts & label_fonts:
+        if fonts <= title_fonts:
+            titles = [a for a in anchors if a[0] == "title"]
+            return titles or anchors
+        if fonts <= label_fonts:
+            rows = [a for a in anchors if a[0] == "row"]
+            return rows or anchors
+    return anchors
 
 
 def _nearest_anchor(anchors, box: Box):

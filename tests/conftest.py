@@ -59,7 +59,7 @@ def comparable(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """The pinned columns as strings, in a stable order, so frames compare exactly."""
     out = df[COMPARE[table]].copy()
     for col in out.columns:
-        out[col] = out[col].map(_as_text)
+        out[col] = out[col].map(_as_text).astype(object)
     return out.sort_values(SORT[table], kind="stable").reset_index(drop=True)
 
 
