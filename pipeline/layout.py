@@ -262,9 +262,11 @@ def _run_from(line: Line, x0: float, size: float) -> list[Token]:
 def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
     for lj in range(li - 1, -1, -1):
         line = lines[lj]
-        if first.box.top - line.box.bottom > 3 * first.size:
+        if first.box.top - line.box.bottom > 6 * first.size:
             break
-        run = [t for t in _run_from(line, first.box.x0, first.size) if id(t) not in reader.roles]
+        run = _run_from(line, first.box.x0, first.size)
+        if run and (id(run[0]) in reader.roles or RANK_TEXT.match(run[0].text)):
+            break  # an earlier panel or another item stands in between: this panel has no title
         if run:
             if reader.layout.panel_heading.match(" ".join(t.text for t in run)):
                 return [], None

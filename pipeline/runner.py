@@ -51,6 +51,10 @@ class Outcome:
     traceback: str = ""
 
 
+class _Timeout(BaseException):
+    """Raised by the alarm; turned into a GuardError by ``time_limit``."""
+
+
 @contextmanager
 def time_limit(seconds: float, path: Path):
     """Raise GuardError when reading one file takes longer than ``seconds`` (a hostile or huge PDF)."""
@@ -59,13 +63,15 @@ def time_limit(seconds: float, path: Path):
         return
 
     def on_alarm(signum, frame):
-        raise GuardError(path, f"reading the PDF took longer than the limit of {seconds:g} s.",
-                         "Raise the limit with --timeout if this is really a release.")
+        raise _Timeout()  # a BaseException: no library's `except Exception` can swallow it
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
+    except _Timeout:
+        raise GuardError(path, f"reading the PDF took longer than the limit of {seconds:g} s.",
+                         "Raise the limit with --timeout if this is really a release.") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
