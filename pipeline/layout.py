@@ -35,21 +35,19 @@ INT_TEXT = re.compile(r"^\d{1,2}$")
 HAS_DIGIT = re.compile(r"\d")
 
 
-@dataclass
+@dataclass(eq=False)
 class Header:
     page: int
     line: Line
     years: tuple[int, ...]
     cols: tuple[Box, ...]
     left: float = float("-inf")  # where this table's label column starts (side by side: after the neighbour)
+    band: tuple[float, float] = field(init=False)
+    size: float = field(init=False)
 
-    @property
-    def band(self) -> tuple[float, float]:
-        return (min(c.top for c in self.cols), max(c.bottom for c in self.cols))
-
-    @property
-    def size(self) -> float:
-        return statistics.median(c.bottom - c.top for c in self.cols)
+    def __post_init__(self) -> None:
+        self.band = (min(c.top for c in self.cols), max(c.bottom for c in self.cols))
+        self.size = statistics.median(c.bottom - c.top for c in self.cols)
 
     def column_of(self, box: Box) -> int | None:
         """The column whose year the number stands under (largest horizontal overlap), if any."""
@@ -330,10 +328,7 @@ def _active_headers(ordered: list[Header], page: int, line: Line) -> list[Header
     for h in reversed(ordered):
         if (h.page, h.band[1]) > (page, top + 0.5 * h.size) or (h.page == page and h.line is line):
             continue
-        if h.page < page and any(o.page == page and o.band[1] <= top for o in ordered
-                                 if _columns_overlap(o, h)):
-            continue
-        if any(_columns_overlap(h, c) for c in chosen):
+        if any(_columns_overlap(h, c) for c in chosen):  # a nearer header above owns these columns
             continue
         chosen.append(h)
     return chosen

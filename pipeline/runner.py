@@ -22,7 +22,7 @@ from pipeline.datapackage import datapackage_json
 from pipeline.extract import extract_pdf, read_pdf
 from pipeline.model import Release, Report
 from pipeline.normalize import normalize
-from pipeline.schemas import Schemas
+from pipeline.schemas import SCHEMAS_DIR, Schemas, load_schemas
 from pipeline.validate import validate
 from pipeline.panel import find_releases, releases_to_panel
 from pipeline.inspect import inspect_pdf
@@ -136,7 +136,7 @@ def _summary(details) -> str:
 def run_one(path: str, opts: Options) -> Outcome:
     """One PDF, start to end, as an Outcome (safe to run in a worker process)."""
     try:
-        schemas = Schemas(opts.schemas_dir) if opts.schemas_dir else Schemas()
+        schemas = load_schemas(opts.schemas_dir or SCHEMAS_DIR)
         release, report = process(Path(path), opts, schemas)
     except PipelineError as exc:
         details = getattr(exc, "details", None) or [exc.message]
@@ -195,7 +195,7 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
 
 def inspect_one(path: Path, out: Path, password: str | None, max_pages: int) -> list[Path]:
     """Pictures of what was found on every page of one PDF, into ``out``."""
-    schemas = Schemas()
+    schemas = load_schemas()
     raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
     return write_pictures(inspect_pdf(path, raw, password), out)
 
@@ -205,5 +205,5 @@ def write_dictionary(path: Path) -> Path:
     from pipeline.dictionary import render_dictionary
 
     with atomic_files(path.parent) as stage:
-        stage(path.name).write_text(render_dictionary(Schemas()), encoding="utf-8")
+        stage(path.name).write_text(render_dictionary(load_schemas()), encoding="utf-8")
     return path

@@ -220,11 +220,12 @@ def check_mapped(release: Release, allow_unmapped: bool) -> CheckResult:
 
 def check_numbers_parse(release: Release) -> CheckResult:
     bad = []
-    for _, row in release.observations.iterrows():
+    for row in release.observations.itertuples(index=False):
         try:
-            parse_number(row["raw"])
+            parse_number(row.raw)
         except ValueError:
-            bad.append({"raw": row["raw"], "table_nl": row["table_nl"], "label_nl": row["label_nl"], **_where(row)})
+            bad.append({"raw": row.raw, "table_nl": row.table_nl, "label_nl": row.label_nl,
+                        **{k: _plain(getattr(row, k)) for k in POSITION}})
     return CheckResult("numbers_parse", "every printed number is a Dutch number (41.820, 89%, -)", "error",
                        not bad, tuple(bad))
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pdfplumber
 
@@ -35,26 +35,22 @@ MARKER_TEXT = re.compile(r"^\d{1,2}(?:[,;]\d{1,2})*$")
 _RANK_GLUED = re.compile(r"^([1-9]\.)(\D.*)$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Line:
     """Tokens that share a baseline, left to right. Markers travel with the token they follow."""
 
     tokens: tuple[Token, ...]
+    box: Box = field(init=False)
+    text: str = field(init=False)
+    size: float = field(init=False)
 
-    @property
-    def box(self) -> Box:
-        box = self.tokens[0].box
-        for t in self.tokens[1:]:
-            box = box.union(t.box)
-        return box
-
-    @property
-    def text(self) -> str:
-        return " ".join(t.text for t in self.tokens)
-
-    @property
-    def size(self) -> float:
-        return statistics.median(t.size for t in self.tokens)
+    def __post_init__(self) -> None:
+        ts = self.tokens
+        box = Box(ts[0].box.page, min(t.box.x0 for t in ts), min(t.box.top for t in ts),
+                  max(t.box.x1 for t in ts), max(t.box.bottom for t in ts))
+        object.__setattr__(self, "box", box)
+        object.__setattr__(self, "text", " ".join(t.text for t in ts))
+        object.__setattr__(self, "size", statistics.median(t.size for t in ts))
 
 
 def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
