@@ -11,7 +11,7 @@ import logging
 import pandas as pd
 import signal
 import traceback
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,9 +170,11 @@ def run_batch(paths: Iterable[str], opts: Options, jobs: int,
                 on_done(outcomes[-1])
         return outcomes
     with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
-        outcomes = []
-        for outcome in pool.map(run_one, paths, [opts] * len(paths)):
-            outcomes.append(outcome)
+        futures = {pool.submit(run_one, p, opts): i for i, p in enumerate(paths)}
+        outcomes: list[Outcome | None] = [None] * len(paths)
+        for future in as_completed(futures):  # progress as files finish, results in the order given
+            outcome = future.result()
+            outcomes[futures[future]] = outcome
             if on_done:
                 on_done(outcome)
         return outcomes
