@@ -27,6 +27,8 @@ Exit codes: 0 all written; 1 data failed validation or holds unknown labels/tabl
 
 def _setup_logging(debug: bool) -> None:
     logging.basicConfig(level=logging.DEBUG if debug else logging.INFO, format="%(message)s", stream=sys.stderr)
+    if not debug:  # pdfminer's own warnings (e.g. "Invalid MediaBox") would break one line per problem
+        logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
 def debug_option(f):

@@ -148,6 +148,8 @@ def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRe
 def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[str, int | None]:
     """Release title lines and page numbers. Returns the release title and the year it names."""
     title, year = "", None
+    for line in repeated_margin_lines(page_lines):
+        reader.claim(line.tokens, Kind.FURNITURE)
     for lines in page_lines:
         for i, line in enumerate(lines):
             text = line.text
@@ -159,6 +161,41 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
             elif (i < 2 or i >= len(lines) - 2) and any(p.match(text) for p in reader.layout.page_number):
                 reader.claim(line.tokens, Kind.FURNITURE)
     return title, year
+
+
+def repeated_margin_lines(page_lines: list[list[Line]]) -> list[Line]:
+    """Running headers and footers (a browser's date, URL and 'page 1/4'): among the first and last two
+    lines of each page, set apart from the body by a gap, those printed at the same height on several
+    pages with the same text once digits are ignored. A year header or a row is never furniture."""
+    if len(page_lines) < 2:
+        return []
+    candidates: dict[str, list[Line]] = {}
+    for lines in page_lines:
+        n = len(lines)
+        for i in sorted({0, 1, n - 2, n - 1} & set(range(n))):
+            line = lines[i]
+            inward = lines[i + 1] if i < n / 2 else lines[i - 1]  # the neighbour towards the body
+            gap = inward.box.top - line.box.bottom if i < n / 2 else line.box.top - inward.box.bottom
+            if gap >= 0.8 * line.size and not _has_year_header(line) and not _value_row(line):
+                candidates.setdefault(re.sub(r"\d+", "#", line.text), []).append(line)
+    found = []
+    for lines in candidates.values():
+        middle = statistics.median(ln.box.top for ln in lines)
+        same_height = [ln for ln in lines if abs(ln.box.top - middle) <= 3]
+        if len({ln.box.page for ln in same_height}) >= 2:
+            found += same_height
+    return found
+
+
+def _has_year_header(line: Line) -> bool:
+    texts = [t.text for t in line.tokens]
+    return any(all(YEAR_TEXT.match(x) for x in texts[i:i + 3]) and len(texts[i:i + 3]) == 3
+               for i in range(len(texts)))
+
+
+def _value_row(line: Line) -> bool:
+    """A label followed by numbers: a table row, never furniture (even when repeated)."""
+    return sum(1 for t in line.tokens if VALUE_TEXT.match(t.text) and t.text[0].isdigit()) >= 3
 
 
 # --- headers ---------------------------------------------------------------------------------------

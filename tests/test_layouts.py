@@ -38,3 +38,17 @@ def test_layouts_really_differ(rendered):
     assert len(set(shapes.values())) >= 3, shapes
     with pdfplumber.open(rendered["nospace"]) as pdf:
         assert not any(c["text"].isspace() for p in pdf.pages for c in p.chars)
+
+
+@pytest.mark.parametrize("layout", ["portrait", "sidebyside"])
+def test_browser_running_header_and_footer_are_page_furniture(tmp_path, spec_2023, layout):
+    """A browser's "Save as PDF" prints the date, the title, the file URL and "1/4" on every page."""
+    spec = dict(spec_2023, browser_furniture=True)
+    raw, release, report = run_pipeline(str(gen.render(spec, layout, tmp_path / f"browser-{layout}.pdf")))
+    assert raw.unaccounted == ()
+    furniture = {a.text for a in raw.audit if a.kind.value == "page furniture"}
+    assert {"28-11-2026,", "17:30", "1/3" if layout == "sidebyside" else "1/4"} <= furniture
+    got = comparable(release.observations, "observations")
+    got["raw"] = got["raw"].str.replace(r"[\s\u00a0]%", "%", regex=True)
+    pd.testing.assert_frame_equal(got, comparable(read_golden("observations"), "observations"))
+    assert report.ok
