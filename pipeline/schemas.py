@@ -248,7 +248,13 @@ class Schemas:
         return [mid for mid, m in t.metrics.items() if (m.first_year or 0) <= year <= (m.last_year or 9999)]
 
 
-@lru_cache(maxsize=4)
 def load_schemas(directory: Path = SCHEMAS_DIR) -> Schemas:
-    """Schemas, loaded once per process (a batch worker reuses them for every PDF)."""
+    """Schemas, loaded once per process (a batch worker reuses them for every PDF) until a file changes."""
+    directory = Path(directory)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.yaml")))
+    return _cached_schemas(directory, stamp)
+
+
+@lru_cache(maxsize=4)
+def _cached_schemas(directory: Path, stamp: tuple) -> Schemas:
     return Schemas(directory)

@@ -141,3 +141,44 @@ def test_drifted_release_with_allow_unmapped_keeps_every_number(tmp_path, spec_2
                                                  "Tijdig afgehandeld", "Verblijfsdocument nieuw type"]
     assert set(unmapped.loc[unmapped.label_nl == "Verblijfsdocument nieuw type", "table_id"]) == {"documents"}
     assert set(unmapped.loc[unmapped.table_nl == "Digitale aanvragen", "table_id"]) == {""}
+
+
+def test_a_table_that_ended_is_no_longer_expected(tmp_path, spec_2023):
+    """Recorded in schemas/ with its last year, an absent table is not an error."""
+    import shutil
+
+    import yaml
+
+    from pipeline.runner import Options, run_one
+
+    spec = copy.deepcopy(spec_2023)
+    for section in spec["sections"]:
+        section["tables"] = [t for t in section["tables"] if t["id"] != "chain_service_line"]
+    pdf = gen.render(spec, "stacked", tmp_path / "ended.pdf")
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    missing = run_one(str(pdf), Options(out=tmp_path / "a", schemas_dir=schemas))
+    assert missing.exit_code == 1 and "1 expected tables are missing: Ketenservicelijn (chain_service_line)" \
+        in missing.lines[0]
+    tables = yaml.safe_load((schemas / "tables.yaml").read_text(encoding="utf-8"))
+    tables["tables"]["chain_service_line"]["last_year"] = 2022
+    (schemas / "tables.yaml").write_text(yaml.safe_dump(tables, allow_unicode=True), encoding="utf-8")
+    ended = run_one(str(pdf), Options(out=tmp_path / "b", schemas_dir=schemas))
+    assert ended.exit_code == 0, ended.lines
+    assert len(pd.read_parquet(tmp_path / "b" / "2023" / "observations.parquet")) == 324 - 3
+
+
+def test_unknown_keys_in_schemas_are_refused(tmp_path):
+    import shutil
+
+    from pipeline.errors import ConfigError
+    from pipeline.schemas import Schemas
+
+    schemas = tmp_path / "schemas"
+    shutil.copytree(ROOT / "schemas", schemas)
+    text = (schemas / "tables.yaml").read_text(encoding="utf-8")
+    (schemas / "tables.yaml").write_text(text.replace("    titles:", "    title_variants:", 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        Schemas(schemas)
+    assert err.value.message.startswith(f"{schemas / 'tables.yaml'}: invalid entry at tables.family_reunification")
+    assert err.value.exit_code == 2
