@@ -184,10 +184,9 @@ def attach_markers(tokens: list[Token]) -> tuple[dict[int, list[Token]], dict[in
     prefix: dict[int, list[Token]] = {}
     orphans: list[Token] = []
     for m in (t for t in tokens if t.marker):
-        def near(o: Token) -> bool:
-            return o.box.top - 0.3 * o.size <= m.box.ymid <= o.box.bottom + 0.1 * o.size
-        left = [o for o in words if near(o) and -0.2 * o.size <= m.box.x0 - o.box.x1 <= 0.6 * o.size]
-        right = [o for o in words if near(o) and -0.2 * o.size <= o.box.x0 - m.box.x1 <= 0.8 * o.size]
+        level = [o for o in words if o.box.top - 0.3 * o.size <= m.box.ymid <= o.box.bottom + 0.1 * o.size]
+        left = [o for o in level if -0.2 * o.size <= m.box.x0 - o.box.x1 <= 0.6 * o.size]
+        right = [o for o in level if -0.2 * o.size <= o.box.x0 - m.box.x1 <= 0.8 * o.size]
         if left:
             host = min(left, key=lambda o: abs(m.box.x0 - o.box.x1))
             suffix.setdefault(id(host), []).append(m)
