@@ -5,7 +5,6 @@ The descriptor holds no timestamp: the same PDF gives byte-identical output.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
@@ -14,6 +13,7 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.model import Release
 from pipeline.schemas import Schemas
+from pipeline.source import sha256
 
 FIELD_DOCS = {
     "release_year": ("integer", "Year of the release (its newest year column)."),
@@ -44,14 +44,6 @@ DESCRIPTIONS = {
     "top_nationalities": "One row per ranked nationality in a 'Top 3 nationaliteiten' panel.",
     "footnotes": "One row per footnote and the table (and row) its marker stands on.",
 }
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fields(df: pd.DataFrame, schemas: Schemas) -> list[dict]:
@@ -100,7 +92,7 @@ def descriptor(release: Release, pdf: Path, schemas: Schemas) -> dict:
         "version": str(year),
         "sources": [{"title": f"Immigratie- en Naturalisatiedienst (IND): {release.title or f'Jaarcijfers - {year}'}",
                      "path": Path(pdf).name, "publisher": "Immigratie- en Naturalisatiedienst (IND)",
-                     "release_year": year, "sha256": sha256_file(Path(pdf))}],
+                     "release_year": year, "sha256": sha256(Path(pdf))}],
         "pipeline": {"name": "jaarcijfers", "version": __version__},
         "units": {"count": "a number of cases, people, documents or calls", "percent": "a percentage, 0-100",
                   "fte": "full-time equivalents"},
