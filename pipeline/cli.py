@@ -11,7 +11,14 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
-from pipeline.runner import Options, Outcome, build_panel, inspect_one, run_batch, write_dictionary
+from pipeline.runner import (
+    Options,
+    Outcome,
+    build_panel,
+    inspect_one,
+    run_batch,
+    write_dictionary,
+)
 
 EPILOG_EXTRACT = """\b
 Examples:

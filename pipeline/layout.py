@@ -23,8 +23,19 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-from pipeline.model import (AuditEntry, Box, Cell, Kind, PanelEntry, RawFootnote, RawPanel, RawRelease,
-                            RawRow, RawTable, Token)
+from pipeline.model import (
+    AuditEntry,
+    Box,
+    Cell,
+    Kind,
+    PanelEntry,
+    RawFootnote,
+    RawPanel,
+    RawRelease,
+    RawRow,
+    RawTable,
+    Token,
+)
 from pipeline.schemas import Layout
 from pipeline.words import Line, attach_markers, tokens_to_lines
 

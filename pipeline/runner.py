@@ -7,8 +7,6 @@ code and one line per problem, so a bad file in a batch does not stop the good o
 from __future__ import annotations
 
 import logging
-
-import pandas as pd
 import signal
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -17,16 +15,31 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pipeline.errors import AuditError, DataError, GuardError, PipelineError, UnmappedError, ValidationFailed
+import pandas as pd
+
 from pipeline.datapackage import datapackage_json
+from pipeline.errors import (
+    AuditError,
+    DataError,
+    GuardError,
+    PipelineError,
+    UnmappedError,
+    ValidationFailed,
+)
 from pipeline.extract import extract_pdf, read_pdf
 from pipeline.model import Release, Report
 from pipeline.normalize import normalize
+from pipeline.panel import find_releases, releases_to_panel
 from pipeline.schemas import SCHEMAS_DIR, Schemas, load_schemas
 from pipeline.validate import validate
-from pipeline.panel import find_releases, releases_to_panel
-from pipeline.inspect import inspect_pdf
-from pipeline.write import atomic_files, frame_to_csv, frame_to_parquet, write_pictures, write_release, write_report
+from pipeline.write import (
+    atomic_files,
+    frame_to_csv,
+    frame_to_parquet,
+    write_pictures,
+    write_release,
+    write_report,
+)
 
 log = logging.getLogger("jaarcijfers")
 
@@ -86,6 +99,10 @@ def process(path: Path, opts: Options, schemas: Schemas) -> tuple[Release, Repor
     directory = opts.out / str(release.release_year)
     if not report.ok:
         write_report(report, directory)
+        from pipeline.inspect import (
+            inspect_pdf,  # Pillow is only needed when a release fails
+        )
+
         write_pictures(inspect_pdf(path, raw, opts.password), directory / "inspect")
         raise failure_error(path, report, directory)
     write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas)})
@@ -197,6 +214,8 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
 
 def inspect_one(path: Path, out: Path, password: str | None, max_pages: int) -> list[Path]:
     """Pictures of what was found on every page of one PDF, into ``out``."""
+    from pipeline.inspect import inspect_pdf
+
     schemas = load_schemas()
     raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
     return write_pictures(inspect_pdf(path, raw, password), out)
