@@ -185,8 +185,12 @@ def repeated_margin_lines(page_lines: list[list[Line]]) -> list[Line]:
         n = len(lines)
         for i in sorted({0, 1, n - 2, n - 1} & set(range(n))):
             line = lines[i]
-            inward = lines[i + 1] if i < n / 2 else lines[i - 1]  # the neighbour towards the body
-            gap = inward.box.top - line.box.bottom if i < n / 2 else line.box.top - inward.box.bottom
+            if n == 1:
+                gap = float("inf")
+            elif i < n / 2:  # the gap to the neighbour towards the body
+                gap = lines[i + 1].box.top - line.box.bottom
+            else:
+                gap = line.box.top - lines[i - 1].box.bottom
             if gap >= 0.8 * line.size and not _has_year_header(line) and not _value_row(line):
                 candidates.setdefault(re.sub(r"\d+", "#", line.text), []).append(line)
     found = []

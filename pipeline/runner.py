@@ -125,6 +125,10 @@ def failure_error(path: Path, report: Report, directory: Path) -> DataError:
             for d in r.details:
                 if d["kind"] == "missing table":
                     continue
+                if d["kind"] == "missing row":
+                    lines.append(f"{path}: missing row {d['text']} ({d['where']}): expected but not found; check "
+                                 "the PDF, or give the metric last_year in schemas/tables.yaml if the row ended.")
+                    continue
                 lines.append(f"{path}: {d['kind']} '{d['text']}' ({d['where']}): add it to {d['add_to']}, "
                              "or rerun with --allow-unmapped to keep it with mapped = false.")
         elif r.check == "numbers_audit":

@@ -121,3 +121,24 @@ def test_fuzzed_release_never_crashes_or_lies(tmp_path_factory, edits):
             pd.testing.assert_frame_equal(got, want)
     else:
         assert not list(out.glob("*/observations.*"))
+
+
+def test_a_page_with_a_single_line_does_not_crash(tmp_path):
+    """Regression: a page holding one text line crashed the running-header detection (IndexError)."""
+    from reportlab.pdfgen import canvas
+
+    pdf = tmp_path / "short.pdf"
+    c = canvas.Canvas(str(pdf), invariant=1)
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 800, "Jaarcijfers - 2023")
+    c.drawString(50, 780, "Familie & Gezin")
+    for i, text in enumerate(["2023", "2022", "2021"]):
+        c.drawRightString(400 + 60 * i, 780, text)
+    c.showPage()
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 800, "Bron: IND")
+    c.save()
+    outcome = run_one(str(pdf), Options(out=tmp_path / "out"))
+    assert outcome.exit_code == 1
+    assert outcome.lines[0].startswith(f"{pdf}: the release is incomplete: 26 expected tables are missing")
+    assert not any("internal error" in line for line in outcome.lines)
