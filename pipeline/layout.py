@@ -406,6 +406,9 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
             table.title_lines.append(Line(tuple(toks)))
             reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
+    for toks in _caption_lines(reader, h, lines, title_tokens):
+        table.title_lines.insert(0, Line(tuple(toks)))
+        reader.claim(toks, Kind.TITLE)
 
     title_fonts = {t.font for ln in table.title_lines for t in ln.tokens}
     label_fonts = {t.font for r in table.rows for t in r.label_tokens}
@@ -448,6 +451,29 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
                 target.extra.append(Line(tuple(toks)))
                 reader.claim(toks, Kind.LABEL)
     table.title_lines.sort(key=lambda ln: ln.box.top)
+
+
+def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token]) -> list[list[Token]]:
+    """Title text standing just above the year header: a caption or first-row title over an empty header
+    cell, or the first half of a title whose second half shares the years' line. Nearest line first."""
+    found: list[list[Token]] = []
+    below = min([h.line.box.top, *(ln.box.top for ln in lines if ln.box.top < h.band[1] and ln.box.bottom > h.band[0])])
+    above = [ln for ln in lines if ln.box.bottom <= below + 0.1 * h.size]
+    for line in sorted(above, key=lambda ln: -ln.box.top):
+        toks = reader.free(line)
+        if not toks or len(toks) != len(line.tokens) or not (h.left - 0.5 <= line.box.x0 < h.cols[0].x0):
+            break
+        ref = title_tokens or (found[0] if found else toks)
+        gap = below - line.box.bottom
+        same_type = abs(line.size - statistics.median(t.size for t in ref)) <= 0.12 * line.size
+        if title_tokens:  # only the first half of a title set in the same type, right above it
+            if gap > 0.5 * line.size or not same_type or not {t.font for t in toks} <= {t.font for t in ref}:
+                break
+        elif gap > 1.0 * line.size or not same_type:
+            break
+        found.append(toks)
+        below = line.box.top
+    return found
 
 
 def _anchors_for_style(anchors, toks: list[Token], title_fonts: set[str], label_fonts: set[str]):
@@ -565,12 +591,13 @@ def _body_sizes(tables: list[_Table]) -> dict[int, float]:
 # --- assembling -----------------------------------------------------------------------------------
 
 def merge_continued(tables: list[_Table]) -> list[_Table]:
-    """A header repeated at the top of the next page (same title, same years) continues the table."""
+    """A header repeated on a later page continues the table above it: same years and the same title,
+    or no title at all when it is the first header of its page (a browser repeating a table's head)."""
     out: list[_Table] = []
     for t in tables:
         prev = next((o for o in reversed(out) if _columns_overlap(o.header, t.header)), None)
-        if prev and t.header.page > prev.header.page and _title(t) == _title(prev) \
-                and t.header.years == prev.header.years:
+        first_on_page = prev is not None and prev.header.page < t.header.page
+        if first_on_page and t.header.years == prev.header.years and _title(t) in (_title(prev), ""):
             prev.rows += t.rows
             continue
         out.append(t)
