@@ -132,7 +132,8 @@ def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRe
 
     title, title_year = find_furniture(reader, page_lines)
     headers = [h for lines in page_lines for h in find_headers(reader, lines)]
-    panels = [p for lines in page_lines for p in find_panels(reader, lines)]
+    panels = [p for i, lines in enumerate(page_lines)
+              for p in find_panels(reader, lines, page_lines[i - 1] if i else [])]
     set_label_columns(headers, reader, page_lines)
     tables = assign_rows(reader, headers, page_lines)
     marker_ids = {m.text for ms in reader.suffix.values() for m in ms}
@@ -247,8 +248,9 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
 
 # --- panels ----------------------------------------------------------------------------------------
 
-def find_panels(reader: PageReader, lines: list[Line]) -> list[RawPanel]:
-    """Ranks 1., 2., 3. stacked at one x; names after them; the title just above; the heading above that."""
+def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]) -> list[RawPanel]:
+    """Ranks 1., 2., 3. stacked at one x; names after them; the title just above (at the foot of the page
+    before when the panel starts a page); the heading above that."""
     ranks = [(li, t) for li, line in enumerate(lines) for t in line.tokens
              if RANK_TEXT.match(t.text) and id(t) not in reader.roles]
     panels = []
@@ -276,6 +278,8 @@ def find_panels(reader: PageReader, lines: list[Line]) -> list[RawPanel]:
                 box = box.union(t.box)
             entries.append(PanelEntry(int(rank.text[0]), " ".join(t.text for t in name), box))
         title_tokens, title_li = _panel_title(reader, lines, li, first)
+        if not title_tokens and not any(_run_from(ln, first.box.x0, first.size) for ln in lines[:li]):
+            title_tokens = _title_at_page_foot(reader, previous_page, first)
         reader.claim(title_tokens, Kind.PANEL_TITLE)
         year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
         box = entries[0].box
@@ -322,6 +326,18 @@ def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
                 return [], None
             return run, lj
     return [], None
+
+
+def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
+    """A panel broken by a page: its title is the last line of the page before, in the same column."""
+    for line in reversed(lines):
+        run = _run_from(line, first.box.x0, first.size)
+        if run:
+            if any(id(t) in reader.roles for t in run) or RANK_TEXT.match(run[0].text) \
+                    or reader.layout.panel_heading.match(" ".join(t.text for t in run)):
+                return []
+            return run
+    return []
 
 
 def _panel_heading_year(reader, lines, li, first) -> int | None:
@@ -406,7 +422,8 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
             table.title_lines.append(Line(tuple(toks)))
             reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
-    for toks in _caption_lines(reader, h, lines, title_tokens):
+    previous_page = page_lines[h.page - 2] if h.page > 1 else []
+    for toks in _caption_lines(reader, h, lines, title_tokens, previous_page):
         table.title_lines.insert(0, Line(tuple(toks)))
         reader.claim(toks, Kind.TITLE)
 
@@ -453,27 +470,53 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
     table.title_lines.sort(key=lambda ln: ln.box.top)
 
 
-def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token]) -> list[list[Token]]:
-    """Title text standing just above the year header: a caption or first-row title over an empty header
-    cell, or the first half of a title whose second half shares the years' line. Nearest line first."""
+def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token],
+                   previous_page: list[Line]) -> list[list[Token]]:
+    """Title text standing above the year header: a caption or heading over a header without a title
+    (beside a floating panel, say), or the first half of a title whose second half shares the years' line.
+    Nearest line first."""
     found: list[list[Token]] = []
     below = min([h.line.box.top, *(ln.box.top for ln in lines if ln.box.top < h.band[1] and ln.box.bottom > h.band[0])])
     above = [ln for ln in lines if ln.box.bottom <= below + 0.1 * h.size]
     for line in sorted(above, key=lambda ln: -ln.box.top):
-        toks = reader.free(line)
-        if not toks or len(toks) != len(line.tokens) or not (h.left - 0.5 <= line.box.x0 < h.cols[0].x0):
-            break
-        ref = title_tokens or (found[0] if found else toks)
+        starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
         gap = below - line.box.bottom
+        if not starts:
+            if title_tokens or found or gap > 8 * h.size:
+                break
+            continue  # nothing in the label column (a panel floating beside): look further up
+        toks = [starts[0]] + _run_after(line, starts[0])
+        if any(id(t) in reader.roles for t in toks):
+            break  # the table above, or a panel: no caption here
+        ref = title_tokens or (found[0] if found else toks)
         same_type = abs(line.size - statistics.median(t.size for t in ref)) <= 0.12 * line.size
         if title_tokens:  # only the first half of a title set in the same type, right above it
             if gap > 0.5 * line.size or not same_type or not {t.font for t in toks} <= {t.font for t in ref}:
                 break
-        elif gap > 1.0 * line.size or not same_type:
+        elif found and (gap > 1.0 * line.size or not same_type):
             break
         found.append(toks)
         below = line.box.top
+    else:
+        if not title_tokens and not found:  # the title was left at the foot of the page before
+            foot = _caption_at_page_foot(reader, h, previous_page)
+            if foot:
+                found.append(foot)
     return found
+
+
+def _caption_at_page_foot(reader: PageReader, h: Header, lines: list[Line]) -> list[Token]:
+    for line in reversed(lines):
+        if all(reader.roles.get(id(t)) is Kind.FURNITURE for t in line.tokens):
+            continue
+        starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
+        if not starts:
+            continue
+        toks = [starts[0]] + _run_after(line, starts[0])
+        if _starts_footnote(reader, toks):
+            continue
+        return [] if any(id(t) in reader.roles for t in toks) else toks
+    return []
 
 
 def _anchors_for_style(anchors, toks: list[Token], title_fonts: set[str], label_fonts: set[str]):
