@@ -423,7 +423,7 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
             reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
     previous_page = page_lines[h.page - 2] if h.page > 1 else []
-    for toks in _caption_lines(reader, h, lines, title_tokens, previous_page):
+    for toks in _caption_lines(reader, h, lines, [t for ln in table.title_lines for t in ln.tokens], previous_page):
         table.title_lines.insert(0, Line(tuple(toks)))
         reader.claim(toks, Kind.TITLE)
 

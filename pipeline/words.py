@@ -162,10 +162,14 @@ def flag_markers(tokens: list[Token]) -> list[Token]:
 
 
 def _has_larger_neighbour(t: Token, tokens: list[Token]) -> bool:
+    """Right against a word and printed smaller (or a browser's <sup>: a little smaller and raised, or
+    raised well above the baseline at full size)."""
     for o in tokens:
-        if o is t or o.size * MARKER_SIZE_RATIO < t.size:
+        if o is t or t.size > o.size * 1.01 or not (o.box.top - 0.3 * o.size <= t.box.ymid <= o.box.bottom):
             continue
-        if not (o.box.top - 0.3 * o.size <= t.box.ymid <= o.box.bottom):
+        rise = o.box.bottom - t.box.bottom
+        if not (t.size <= o.size * MARKER_SIZE_RATIO or (t.size <= 0.92 * o.size and rise >= 0.12 * o.size)
+                or rise >= 0.25 * o.size):
             continue
         gap_left = t.box.x0 - o.box.x1
         gap_right = o.box.x0 - t.box.x1
