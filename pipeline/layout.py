@@ -385,8 +385,25 @@ def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[_
                 reader.claim(label, Kind.LABEL)
                 tables[id(h)].rows.append(_Row(line, label, dict(zip(cols, toks))))
     for h in headers:
-        attach_text_lines(reader, tables[id(h)], page_lines)
+        attach_titles(reader, tables[id(h)], page_lines)
+    downward = bottom_aligned(list(tables.values()))
+    for h in headers:
+        attach_fragments(reader, tables[id(h)], page_lines, downward)
     return [tables[id(h)] for h in ordered]
+
+
+def bottom_aligned(tables: list[_Table]) -> bool:
+    """Whether wrapped cells sit on their last line (spreadsheet default): titles that wrap then start
+    above the years' line rather than below it. Decides which row a wrapped label line between two rows
+    belongs to."""
+    above = below = 0
+    for t in tables:
+        h = t.header
+        if not any(ln.box.top < h.band[1] and ln.box.bottom > h.band[0] for ln in t.title_lines):
+            continue  # a caption above an untitled header says nothing about alignment
+        above += any(ln.box.bottom < h.band[0] for ln in t.title_lines)
+        below += any(ln.box.top > h.band[1] for ln in t.title_lines)
+    return above > below
 
 
 def _active_headers(ordered: list[Header], page: int, line: Line) -> list[Header]:
@@ -406,8 +423,8 @@ def _columns_overlap(a: Header, b: Header) -> bool:
     return a.cols[0].x0 < b.cols[-1].x1 and b.cols[0].x0 < a.cols[-1].x1
 
 
-def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
-    """Title text on the header line (and lines overlapping it); wrapped label lines to the nearest row."""
+def attach_titles(reader: PageReader, table: _Table, page_lines) -> None:
+    """Title text on the header line, on lines overlapping it, and just above it."""
     h = table.header
     lines = page_lines[h.page - 1]
     band_top, band_bottom = h.band
@@ -427,6 +444,11 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
         table.title_lines.insert(0, Line(tuple(toks)))
         reader.claim(toks, Kind.TITLE)
 
+
+def attach_fragments(reader: PageReader, table: _Table, page_lines, downward: bool) -> None:
+    """Wrapped title and label lines (text alone in the label column) to the title or the nearest row."""
+    h = table.header
+    band_top, band_bottom = h.band
     title_fonts = {t.font for ln in table.title_lines for t in ln.tokens}
     label_fonts = {t.font for r in table.rows for t in r.label_tokens}
     rows_by_page: dict[int, list[_Row]] = {}
@@ -444,8 +466,9 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
         last = rows[-1]
         size = statistics.median(t.size for t in last.line.tokens)
         for line in page_lines[page - 1]:
-            toks = [t for t in reader.free(line) if h.in_label_column(t.box)]
-            if not toks or len(toks) != len(reader.free(line)) or line.box.top < lo:
+            free = reader.free(line)
+            toks = [t for t in free if h.in_label_column(t.box)]
+            if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
                 continue
             if page != h.page and line.box.bottom <= first_on_page.line.box.top - 1.5 * size \
                     and line.box.top < first_on_page.line.box.top:
@@ -460,7 +483,8 @@ def attach_text_lines(reader: PageReader, table: _Table, page_lines) -> None:
                 last.extra.append(Line(tuple(toks)))
                 reader.claim(toks, Kind.LABEL)
                 continue
-            kind, target = _nearest_anchor(_anchors_for_style(anchors, toks, title_fonts, label_fonts), line.box)
+            kind, target = _nearest_anchor(_anchors_for_style(anchors, toks, title_fonts, label_fonts), line.box,
+                                           downward)
             if kind == "title":
                 table.title_lines.append(Line(tuple(toks)))
                 reader.claim(toks, Kind.TITLE)
@@ -489,11 +513,13 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
         if any(id(t) in reader.roles for t in toks):
             break  # the table above, or a panel: no caption here
         ref = title_tokens or (found[0] if found else toks)
-        same_type = abs(line.size - statistics.median(t.size for t in ref)) <= 0.12 * line.size
-        if title_tokens:  # only the first half of a title set in the same type, right above it
-            if gap > 0.5 * line.size or not same_type or not {t.font for t in toks} <= {t.font for t in ref}:
+        size = statistics.median(t.size for t in toks)
+        same_type = abs(size - statistics.median(t.size for t in ref)) <= 0.12 * size
+        if title_tokens:  # only the first half of a title: same type, right above it, wrapped (so it is wide)
+            wide = toks[-1].box.x1 - toks[0].box.x0 >= 0.5 * (h.cols[0].x0 - toks[0].box.x0)
+            if gap > 0.5 * size or not same_type or not wide or not {t.font for t in toks} <= {t.font for t in ref}:
                 break
-        elif found and (gap > 1.0 * line.size or not same_type):
+        elif found and (gap > 1.0 * size or not same_type):
             break
         found.append(toks)
         below = line.box.top
@@ -506,7 +532,11 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
 
 
 def _caption_at_page_foot(reader: PageReader, h: Header, lines: list[Line]) -> list[Token]:
-    for line in reversed(lines):
+    """A title left alone at the foot of the page before (not the wrapped end of a row just above it)."""
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        near_row = any(reader.roles.get(id(t)) in (Kind.VALUE, Kind.LABEL) for ln in lines[max(0, i - 2):i]
+                       if line.box.top - ln.box.bottom <= 0.8 * line.size for t in ln.tokens)
         if all(reader.roles.get(id(t)) is Kind.FURNITURE for t in line.tokens):
             continue
         starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
@@ -515,7 +545,7 @@ def _caption_at_page_foot(reader: PageReader, h: Header, lines: list[Line]) -> l
         toks = [starts[0]] + _run_after(line, starts[0])
         if _starts_footnote(reader, toks):
             continue
-        return [] if any(id(t) in reader.roles for t in toks) else toks
+        return [] if near_row or any(id(t) in reader.roles for t in toks) else toks
     return []
 
 
@@ -533,7 +563,7 @@ def _anchors_for_style(anchors, toks: list[Token], title_fonts: set[str], label_
     return anchors
 
 
-def _nearest_anchor(anchors, box: Box):
+def _nearest_anchor(anchors, box: Box, downward: bool = False):
     def distance(a):
         _, _, top, bottom = a
         if box.bottom <= top:
@@ -542,7 +572,8 @@ def _nearest_anchor(anchors, box: Box):
             return box.top - bottom
         return 0.0
     best = min(distance(a) for a in anchors)
-    for a in anchors:  # ties go upwards: anchors are in top-to-bottom order
+    # ties go upwards (anchors are top to bottom), or downwards where cells sit on their last line
+    for a in (reversed(anchors) if downward else anchors):
         if distance(a) <= best + 0.15 * (box.bottom - box.top):
             return a[0], a[1]
     raise AssertionError("unreachable")
