@@ -43,6 +43,7 @@ VALUE_TEXT = re.compile(r"^(?:[-–—]|\d{1,3}(?:\.\d{3})+|\d+)(?:[\s\u00a0\u20
 YEAR_TEXT = re.compile(r"^(19|20)\d\d$")
 RANK_TEXT = re.compile(r"^([1-9])\.$")
 INT_TEXT = re.compile(r"^\d{1,2}$")
+FOOTNOTE_ID = re.compile(r"^(\d{1,2})[.)]?$")
 HAS_DIGIT = re.compile(r"\d")
 
 
@@ -134,11 +135,13 @@ def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRe
     headers = [h for lines in page_lines for h in find_headers(reader, lines)]
     panels = [p for i, lines in enumerate(page_lines)
               for p in find_panels(reader, lines, page_lines[i - 1] if i else [])]
+    claim_panel_headings(reader, page_lines)
     set_label_columns(headers, reader, page_lines)
     tables = assign_rows(reader, headers, page_lines)
     marker_ids = {m.text for ms in reader.suffix.values() for m in ms}
-    footnotes = find_footnotes(reader, page_lines, marker_ids)
-    sections = find_sections(reader, page_lines, _body_sizes(tables))
+    body = _body_sizes(tables)
+    footnotes = find_footnotes(reader, page_lines, marker_ids, body)
+    sections = find_sections(reader, page_lines, body)
 
     years = tuple(sorted({y for h in headers for y in h.years}, reverse=True))
     release_year = max(years) if years else (title_year or 0)
@@ -326,6 +329,24 @@ def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
                 return [], None
             return run, lj
     return [], None
+
+
+def claim_panel_headings(reader: PageReader, page_lines) -> None:
+    """A panel heading left apart from its panel (e.g. at the foot of a page): still a heading, with the
+    line that continues it (``aanvragen 2023``)."""
+    for lines in page_lines:
+        for i, line in enumerate(lines):
+            for t in reader.free(line):
+                run = [t] + _run_after(line, t)
+                if not reader.layout.panel_heading.match(" ".join(x.text for x in run)):
+                    continue
+                reader.claim(run, Kind.PANEL_HEADING)
+                nxt = lines[i + 1] if i + 1 < len(lines) else None
+                if nxt is not None and nxt.box.top - line.box.bottom <= 0.8 * t.size:
+                    more = [x for x in _run_from(nxt, t.box.x0, t.size) if id(x) not in reader.roles]
+                    if more and len(more) <= 3 and any(YEAR_TEXT.match(x.text) for x in more):
+                        reader.claim(more, Kind.PANEL_HEADING)
+                break
 
 
 def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
@@ -591,8 +612,10 @@ def _starts_footnote(reader: PageReader, toks: list[Token]) -> bool:
 
 # --- footnotes and sections ------------------------------------------------------------------------
 
-def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str]) -> list[RawFootnote]:
-    """Free lines starting with a footnote id, with the lines that directly continue them."""
+def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
+                   body_size: dict[int, float]) -> list[RawFootnote]:
+    """Free lines starting with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``), no larger than the
+    table text (a numbered section heading is not a footnote), with the lines that directly continue them."""
     notes: list[RawFootnote] = []
     for lines in page_lines:
         current: list[Token] | None = None
@@ -603,8 +626,11 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str]) -> list
             if not toks:
                 continue
             prefix = reader.prefix.get(id(toks[0]), [])
-            fid = prefix[0].text if prefix else (toks[0].text if INT_TEXT.match(toks[0].text) else None)
-            starts = fid is not None and (prefix or fid in marker_ids) and len(toks) > (0 if prefix else 1)
+            plain = FOOTNOTE_ID.match(toks[0].text)
+            fid = prefix[0].text if prefix else (plain.group(1) if plain else None)
+            small = statistics.median(t.size for t in toks) <= 1.1 * body_size.get(line.box.page,
+                                                                                   body_size.get(0, 1e9))
+            starts = fid is not None and (prefix or fid in marker_ids) and len(toks) > (0 if prefix else 1) and small
             if starts:
                 if current:
                     notes.append(_footnote(current_id, current))
@@ -632,9 +658,13 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str]) -> list
 
 def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
     box = tokens[0].box
-    for t in tokens[1:]:
+    text = tokens[0].text
+    for prev, t in zip(tokens, tokens[1:]):
         box = box.union(t.box) if t.box.page == box.page else box
-    return RawFootnote(fid, " ".join(t.text for t in tokens), box)
+        hyphenated = (t.box.top > prev.box.bottom and re.search(r"[a-zà-ÿ]-$", prev.text)
+                      and t.text[:1].islower())
+        text = text[:-1] + t.text if hyphenated else f"{text} {t.text}"  # a word broken at the line end
+    return RawFootnote(fid, text, box)
 
 
 def find_sections(reader: PageReader, page_lines, body: dict[int, float]) -> list[tuple[tuple, str]]:
