@@ -125,3 +125,29 @@ def test_a_failing_writer_leaves_earlier_outputs_untouched(tmp_path, monkeypatch
                              "folder is writable and has free space; earlier outputs are untouched."]
     after = {p.name: p.read_bytes() for p in (tmp_path / "2023").iterdir()}
     assert after == before  # same files, same bytes, no temporary leftovers
+
+
+def test_a_copy_whose_staffing_does_not_add_up_exits_1_naming_the_check(tmp_path, spec_2023):
+    """Totale bezetting 2023 printed as 6.040 instead of 6.039: exit 1, the check named, no data files."""
+    import copy
+
+    from conftest import generator
+
+    spec = copy.deepcopy(spec_2023)
+    staffing = next(t for s in spec["sections"] for t in s["tables"] if t["id"] == "staffing")
+    total = next(r for r in staffing["rows"] if r["id"] == "total_staff")
+    assert total["values"][0] == "6.039"
+    total["values"][0] = "6.040"
+    pdf = generator().render(spec, "stacked", tmp_path / "inconsistent.pdf")
+    out = tmp_path / "out"
+    result = run("extract", str(pdf), "--out", str(out))
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{pdf}: check staffing_total failed: Totale bezetting = Ambtelijke bezetting + "
+                               "Externe medewerkers, every year: year=2023, total=6040.0, sum_of_parts=6039.0, gap=1.0")
+    assert "Traceback" not in result.stderr
+    files = sorted(p.name for p in (out / "2023").iterdir() if p.is_file())
+    assert files == ["validation.json", "validation.md"]
+    report = (out / "2023" / "validation.md").read_text(encoding="utf-8")
+    assert "| staffing_total | failed | error |" in report
