@@ -63,6 +63,21 @@ def comparable(df: pd.DataFrame, table: str) -> pd.DataFrame:
     return out.sort_values(SORT[table], kind="stable").reset_index(drop=True)
 
 
+def assert_same_dataset(release, want: dict[str, pd.DataFrame], obj: str) -> None:
+    """The release's three tables equal ``want`` on the pinned columns. A rendering may print "89 %" for
+    "89%" and typographic quotes for straight ones: ``raw`` and texts are compared without those."""
+    for table in ("observations", "top_nationalities", "footnotes"):
+        got = comparable(getattr(release, table), table)
+        for col in ("raw", "label_nl", "text"):
+            if col in got:
+                got[col] = got[col].str.replace(r"[\s\u00a0]%", "%", regex=True).str.replace("’", "'")
+        pd.testing.assert_frame_equal(got, comparable(want[table], table), obj=f"{obj} {table}")
+
+
+def golden_frames() -> dict[str, pd.DataFrame]:
+    return {t: read_golden(t) for t in COMPARE}
+
+
 def _as_text(v) -> str:
     if v is None or (not isinstance(v, str) and pd.isna(v)):
         return ""

@@ -3,10 +3,9 @@ give the golden set exactly: one regression test per layout that once broke the 
 
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from conftest import FIXTURES, comparable, read_golden, run_pipeline
+from conftest import FIXTURES, assert_same_dataset, golden_frames, run_pipeline
 
 PDFS = sorted((FIXTURES / "other-tools").glob("*.pdf"))
 
@@ -19,13 +18,5 @@ def test_the_fixtures_are_there():
 def test_other_tool_gives_the_golden_dataset(pdf: Path):
     raw, release, report = run_pipeline(str(pdf))
     assert [(a.text, a.box.page) for a in raw.unaccounted] == []
-    for table in ("observations", "top_nationalities", "footnotes"):
-        got = comparable(getattr(release, table), table)
-        want = comparable(read_golden(table), table)
-        if table == "observations":  # printed otherwise by some tools: "89 %", typographic quotes
-            got["raw"] = got["raw"].str.replace(r"[\s\u00a0]%", "%", regex=True)
-            got["label_nl"] = got["label_nl"].str.replace("’", "'")
-        if table == "footnotes":
-            got["text"] = got["text"].str.replace("’", "'")
-        pd.testing.assert_frame_equal(got, want, obj=f"{pdf.stem} {table}")
+    assert_same_dataset(release, golden_frames(), pdf.stem)
     assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
