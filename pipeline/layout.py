@@ -273,7 +273,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             continue
         entries = []
         for lj, rank in chain:
-            name = _run_after(lines[lj], rank)
+            name = _run_after(lines[lj], rank, first_gap=4.0)
             reader.claim([rank], Kind.RANK)
             reader.claim(name, Kind.PANEL)
             box = rank.box
@@ -294,13 +294,14 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
     return panels
 
 
-def _run_after(line: Line, start: Token) -> list[Token]:
-    """The tokens after ``start`` on its line, until a gap wider than a column gap."""
+def _run_after(line: Line, start: Token, first_gap: float = 1.2) -> list[Token]:
+    """The tokens after ``start`` on its line, until a gap wider than a column gap (``first_gap`` font
+    sizes for the first one: a rank and its name may stand in two spreadsheet columns)."""
     run, prev = [], start
     for t in line.tokens:
         if t.box.x0 <= start.box.x0:
             continue
-        if t.box.x0 - prev.box.x1 > 1.2 * t.size:
+        if t.box.x0 - prev.box.x1 > (first_gap if not run else 1.2) * t.size:
             break
         run.append(t)
         prev = t
