@@ -5,6 +5,7 @@ The descriptor holds no timestamp: the same PDF gives byte-identical output.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -13,7 +14,16 @@ import pandas as pd
 from pipeline import __version__
 from pipeline.model import Release
 from pipeline.schemas import Schemas
-from pipeline.source import sha256
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of the file's bytes, as lowercase hex (read in chunks)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
 
 FIELD_DOCS = {
     "release_year": ("integer", "Year of the release (its newest year column)."),

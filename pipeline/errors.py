@@ -26,6 +26,16 @@ class PipelineError(Exception):
         hint = f" {self.hint}" if self.hint else ""
         return f"{where}{self.problem}{hint}"
 
+    def __reduce__(self):  # errors cross process boundaries (a batch's workers, ``read_alongside``)
+        return _restore, (type(self), self.__dict__)
+
+
+def _restore(cls: type[PipelineError], state: dict) -> PipelineError:
+    error = cls.__new__(cls)
+    error.__dict__.update(state)
+    Exception.__init__(error, error.message)
+    return error
+
 
 class InputError(PipelineError):
     """The file cannot be used as a release: missing, not a PDF, damaged, encrypted, scanned, other report."""

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # only Release holds frames; reading a PDF does not need pandas
+    import pandas as pd
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ by ``except Exception`` and turned into the "damaged" message; only a memory err
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import os
 import stat
@@ -40,15 +39,6 @@ TAIL_BYTES = 1024  # where %%EOF must be
 DAMAGED = ("the PDF is damaged or incomplete.", "Download the release again.")
 ENCRYPTED = ("the PDF is encrypted.", "Pass its password with --password.")
 WRONG_PASSWORD = ("the password does not open this PDF.", "Check the value given to --password.")
-
-
-def sha256(path: Path) -> str:
-    """The SHA-256 of the file's bytes, as lowercase hex (read in chunks)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def open_pdf(path: Path, *, password: str | None = None, max_pages: int = 200) -> pdfplumber.PDF:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import shutil
 import subprocess
 import sys
@@ -13,6 +14,7 @@ from click.testing import CliRunner
 
 from conftest import RAW_2023, ROOT
 from pipeline.cli import cli
+from pipeline.errors import ConfigError, GuardError, InputError, UnmappedError
 
 CONTRACT_COLUMNS = {
     "observations": "release_year section_nl table_id table_nl metric_id label_nl year value unit raw footnotes "
@@ -31,8 +33,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory) -> tuple[subprocess.CompletedProcess, Path]:
-    out = tmp_path_factory.mktemp("out")
-    return run("extract", str(RAW_2023), "--out", str(out)), out
+    out = tmp_path_factory.mktemp("out")  # --jobs 2: the PDF is read in a second process (read_alongside)
+    return run("extract", str(RAW_2023), "--out", str(out), "--jobs", "2"), out
 
 
 def test_extract_writes_every_contract_file(extracted):
@@ -59,21 +61,35 @@ def test_csv_prints_numbers_plainly(extracted):
     assert ",Familie & Gezin,applications,Aanvragen,2023,41820,count,41.820,1," in text
 
 
-def test_running_twice_gives_identical_bytes(extracted, tmp_path):
+def test_running_again_in_one_process_gives_identical_bytes(extracted, tmp_path):
     _, first = extracted
-    result = run("extract", str(RAW_2023), "--out", str(tmp_path))
+    result = run("extract", str(RAW_2023), "--out", str(tmp_path), "--jobs", "1")
     assert result.returncode == 0, result.stderr
     for name in sorted(p.name for p in (first / "2023").iterdir()):
         assert (first / "2023" / name).read_bytes() == (tmp_path / "2023" / name).read_bytes(), name
 
 
 def test_missing_file_exits_2_with_one_line(tmp_path):
-    result = run("extract", "/nonexistent/release.pdf", "--out", str(tmp_path))
+    result = run("extract", "/nonexistent/release.pdf", "--out", str(tmp_path), "--jobs", "2")
     assert result.returncode == 2
     assert result.stderr.strip() == ("/nonexistent/release.pdf: the file does not exist. "
                                      "Check the path; release PDFs go in raw/.")
     assert "Traceback" not in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("error", [
+    InputError("a.pdf", "this is not a PDF file.", "Pass the IND Jaarcijfers release PDF."),
+    GuardError("a.pdf", "the PDF has 3 pages, more than the limit of 2."),
+    ConfigError(None, "schemas/tables.yaml: unknown key 'titel'."),
+    UnmappedError("a.pdf", "validation failed (1 checks).", "See validation.md.", details=["a.pdf: unknown row"]),
+])
+def test_errors_cross_process_boundaries_intact(error):
+    """Regression: errors raised in a worker (a batch, or the second process of one release) must unpickle."""
+    back = pickle.loads(pickle.dumps(error))
+    assert type(back) is type(error)
+    assert (str(back), back.message, back.exit_code) == (str(error), error.message, error.exit_code)
+    assert getattr(back, "details", None) == getattr(error, "details", None)
 
 
 def test_no_pdf_in_raw_exits_2(tmp_path):

@@ -16,7 +16,8 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
 from pipeline.errors import GuardError, InputError
-from pipeline.source import open_pdf, sha256
+from pipeline.datapackage import sha256
+from pipeline.source import open_pdf
 
 GOOD = Path(__file__).resolve().parent / "fixtures" / "ind-jaarcijfers-2023-reconstruction.pdf"
 GOOD_BYTES = GOOD.read_bytes()
