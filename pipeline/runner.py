@@ -118,12 +118,27 @@ def read_alongside(path: Path, opts: Options) -> RawRelease:
     fork = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
     with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
         future = pool.submit(read, path, opts)
-        # meanwhile, the imports that ``process`` needs next
-        import pipeline.datapackage
-        import pipeline.normalize
-        import pipeline.validate
-        import pipeline.write
+        import_data_stages()
         return future.result()
+
+
+def import_data_stages() -> None:
+    """Import normalize, validate and write: pandas, pandera and pyarrow, about a second."""
+    import pipeline.datapackage
+    import pipeline.normalize
+    import pipeline.validate
+    import pipeline.write  # noqa: F401
+
+
+def start_worker() -> None:
+    """A batch worker, before its first release: import the data stages, then freeze all that is alive.
+
+    What is alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it out of the
+    cycle collector's way, which saves about a tenth of each release's time. Only in the workers the batch
+    owns: frozen objects are never collected, which is not for a caller's process to find out.
+    """
+    import_data_stages()
+    gc.freeze()
 
 
 def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None = None) -> tuple[Release, Report]:
@@ -225,25 +240,32 @@ def run_one(path: str, opts: Options, *, alongside: bool = False) -> Outcome:
 
 def run_batch(paths: Iterable[str], opts: Options, jobs: int,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Every PDF, in a process pool when there are several; outcomes in the order given."""
+    """Every PDF, in a process pool when there are several (one alone is read alongside the imports);
+    outcomes in the order given."""
     paths = list(paths)
-    if jobs > 1 and len(paths) == 1:
-        outcomes = [run_one(paths[0], opts, alongside=True)]
+    if jobs > 1 and len(paths) > 1:
+        return _run_pool(paths, opts, jobs, on_done)
+    outcomes = []
+    for p in paths:  # one PDF on several cores is read alongside the imports
+        outcomes.append(run_one(p, opts, alongside=jobs > 1))
         if on_done:
-            on_done(outcomes[0])
-        return outcomes
-    if jobs <= 1 or not paths:
-        outcomes = []
-        for p in paths:
-            outcomes.append(run_one(p, opts))
-            if on_done:
-                on_done(outcomes[-1])
-        return outcomes
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths))) as pool:
+            on_done(outcomes[-1])
+    return outcomes
+
+
+def _run_pool(paths: list[str], opts: Options, jobs: int,
+              on_done: Callable[[Outcome], None] | None) -> list[Outcome]:
+    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=start_worker) as pool:
         futures = {pool.submit(run_one, p, opts): i for i, p in enumerate(paths)}
         outcomes: list[Outcome | None] = [None] * len(paths)
         for future in as_completed(futures):  # progress as files finish, results in the order given
-            outcome = future.result()
+            path = paths[futures[future]]
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a worker died (killed, out of memory, a crash in a C library)
+                outcome = Outcome(path, 1, [f"{path}: internal error (a worker process died while this PDF was "
+                                            f"queued or read: {type(exc).__name__}). Rerun with --jobs 1 to find "
+                                            "the PDF that stops it, and report it with that PDF."])
             outcomes[futures[future]] = outcome
             if on_done:
                 on_done(outcome)

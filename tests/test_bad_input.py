@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import RAW_2023, ROOT, comparable, generator, read_golden
+from pipeline import runner
 from pipeline.runner import Options, run_one
 
 gen = generator()
@@ -74,6 +77,27 @@ def test_batch_goes_on_after_a_bad_file_and_exits_with_the_worst_code(tmp_path):
     assert "/nonexistent.pdf: the file does not exist." in err
     assert "summary: 1 of 3 PDFs extracted" in err
     assert (out / "2023" / "observations.parquet").exists()
+
+
+def test_a_worker_that_dies_is_reported_not_lost(tmp_path, monkeypatch):
+    """Regression: a batch worker killed mid-release (out of memory, a crash in C) raised BrokenProcessPool
+    out of the runner; now every PDF it takes down gets its line and exit code 1."""
+    dies = shutil.copy(RAW_2023, tmp_path / "dies.pdf")
+    real = runner.process
+
+    def process(path, *args):
+        if path.name == "dies.pdf":
+            os._exit(9)  # the worker is forked: it sees this patch
+        return real(path, *args)
+
+    monkeypatch.setattr(runner, "process", process)
+    outcomes = runner.run_batch([str(dies), str(RAW_2023)], Options(out=tmp_path / "out"), jobs=2)
+    assert [o.path for o in outcomes] == [str(dies), str(RAW_2023)]
+    assert outcomes[0].exit_code == 1
+    assert outcomes[0].lines == [f"{dies}: internal error (a worker process died while this PDF was queued or "
+                                 "read: BrokenProcessPool). Rerun with --jobs 1 to find the PDF that stops it, "
+                                 "and report it with that PDF."]
+    assert outcomes[1].exit_code in (0, 1) and outcomes[1].lines
 
 
 def test_page_limit(tmp_path):
