@@ -281,7 +281,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
                 box = box.union(t.box)
             entries.append(PanelEntry(int(rank.text[0]), " ".join(t.text for t in name), box))
         title_tokens, title_li = _panel_title(reader, lines, li, first)
-        if not title_tokens and not any(_run_from(ln, first.box.x0, first.size) for ln in lines[:li]):
+        if not title_tokens and not any(_panel_run(ln, first) for ln in lines[:li]):
             title_tokens = _title_at_page_foot(reader, previous_page, first)
         reader.claim(title_tokens, Kind.PANEL_TITLE)
         year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
@@ -317,12 +317,24 @@ def _run_from(line: Line, x0: float, size: float) -> list[Token]:
     return [first] + _run_after(line, first)
 
 
+def _panel_run(line: Line, rank: Token) -> list[Token]:
+    """The line's run in the column of a panel whose first rank is ``rank``: starting at the rank, or up to
+    three font sizes left of it (ranks indented as list markers, or right-aligned in a column of their
+    own), and reaching over the rank (not a table cell that ends before the panel)."""
+    for t in line.tokens:
+        if rank.box.x0 - 3.0 * rank.size <= t.box.x0 <= rank.box.x0 + rank.size:
+            run = [t] + _run_after(line, t)
+            if run[-1].box.x1 > rank.box.x0:
+                return run
+    return []
+
+
 def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
     for lj in range(li - 1, -1, -1):
         line = lines[lj]
         if first.box.top - line.box.bottom > 6 * first.size:
             break
-        run = _run_from(line, first.box.x0, first.size)
+        run = _panel_run(line, first)
         if run and (id(run[0]) in reader.roles or RANK_TEXT.match(run[0].text)):
             break  # an earlier panel or another item stands in between: this panel has no title
         if run:
@@ -353,7 +365,7 @@ def claim_panel_headings(reader: PageReader, page_lines) -> None:
 def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
     """A panel broken by a page: its title is the last line of the page before, in the same column."""
     for line in reversed(lines):
-        run = _run_from(line, first.box.x0, first.size)
+        run = _panel_run(line, first)
         if run:
             if any(id(t) in reader.roles for t in run) or RANK_TEXT.match(run[0].text) \
                     or reader.layout.panel_heading.match(" ".join(t.text for t in run)):
@@ -365,13 +377,13 @@ def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> 
 def _panel_heading_year(reader, lines, li, first) -> int | None:
     """The year in the nearest panel heading above, in the panel's column (heading may wrap)."""
     for lj in range(li - 1, -1, -1):
-        run = _run_from(lines[lj], first.box.x0, first.size)
+        run = _panel_run(lines[lj], first)
         text = " ".join(t.text for t in run)
         if run and reader.layout.panel_heading.match(text):
             block = [run]
             nxt = lj + 1
             while nxt < li:
-                more = [t for t in _run_from(lines[nxt], first.box.x0, first.size) if id(t) not in reader.roles]
+                more = [t for t in _panel_run(lines[nxt], first) if id(t) not in reader.roles]
                 if not more:
                     break
                 block.append(more)
