@@ -261,7 +261,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
         if first.text != "1.":
             continue
         chain = [(li, first)]
-        for want in ("2.", "3."):
+        for want in ("2.", "3.", "4."):
             prev_li, prev = chain[-1]
             nxt = [(lj, t) for lj, t in ranks if t.text == want and lj > prev_li
                    and abs(t.box.x0 - prev.box.x0) <= 0.8 * t.size
@@ -269,8 +269,8 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             if not nxt:
                 break
             chain.append(min(nxt, key=lambda x: x[1].box.top))
-        if len(chain) < 3:
-            continue
+        if len(chain) != 3:
+            continue  # fewer: not ranks; a 4. below: a numbered list (footnotes), not a top 3
         entries = []
         for lj, rank in chain:
             name = _run_after(lines[lj], rank, first_gap=4.0)
@@ -347,15 +347,19 @@ def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
 def claim_panel_headings(reader: PageReader, page_lines) -> None:
     """A panel heading left apart from its panel (e.g. at the foot of a page): still a heading, with the
     line that continues it (``aanvragen 2023``)."""
-    for lines in page_lines:
+    for p, lines in enumerate(page_lines):
         for i, line in enumerate(lines):
             for t in reader.free(line):
                 run = [t] + _run_after(line, t)
                 if not reader.layout.panel_heading.match(" ".join(x.text for x in run)):
                     continue
                 reader.claim(run, Kind.PANEL_HEADING)
-                nxt = lines[i + 1] if i + 1 < len(lines) else None
-                if nxt is not None and nxt.box.top - line.box.bottom <= 0.8 * t.size:
+                if i + 1 < len(lines):
+                    nxt = lines[i + 1] if lines[i + 1].box.top - line.box.bottom <= 0.8 * t.size else None
+                else:  # the heading ends its page: it may go on at the top of the next
+                    nxt = next((ln for ln in page_lines[p + 1] if reader.free(ln)), None) \
+                        if p + 1 < len(page_lines) else None
+                if nxt is not None:
                     more = [x for x in _run_from(nxt, t.box.x0, t.size) if id(x) not in reader.roles]
                     if more and len(more) <= 3 and any(YEAR_TEXT.match(x.text) for x in more):
                         reader.claim(more, Kind.PANEL_HEADING)
