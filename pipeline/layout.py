@@ -354,13 +354,15 @@ def claim_panel_headings(reader: PageReader, page_lines) -> None:
                 if not reader.layout.panel_heading.match(" ".join(x.text for x in run)):
                     continue
                 reader.claim(run, Kind.PANEL_HEADING)
-                if i + 1 < len(lines):
-                    nxt = lines[i + 1] if lines[i + 1].box.top - line.box.bottom <= 0.8 * t.size else None
-                else:  # the heading ends its page: it may go on at the top of the next
-                    nxt = next((ln for ln in page_lines[p + 1] if reader.free(ln)), None) \
-                        if p + 1 < len(page_lines) else None
-                if nxt is not None:
-                    more = [x for x in _run_from(nxt, t.box.x0, t.size) if id(x) not in reader.roles]
+                # its next line in the same column (lines of other columns may stand between), or, when
+                # the heading ends its page, the first line of that column on the next page
+                below = [ln for ln in lines[i + 1:] if _run_from(ln, t.box.x0, t.size)]
+                if below and below[0].box.top - line.box.bottom > 0.8 * t.size:
+                    below = []
+                if not below and i + 1 == len(lines) and p + 1 < len(page_lines):
+                    below = [ln for ln in page_lines[p + 1] if _run_from(ln, t.box.x0, t.size)]
+                if below:
+                    more = [x for x in _run_from(below[0], t.box.x0, t.size) if id(x) not in reader.roles]
                     if more and len(more) <= 3 and any(YEAR_TEXT.match(x.text) for x in more):
                         reader.claim(more, Kind.PANEL_HEADING)
                 break
@@ -384,14 +386,11 @@ def _panel_heading_year(reader, lines, li, first) -> int | None:
         run = _panel_run(lines[lj], first)
         text = " ".join(t.text for t in run)
         if run and reader.layout.panel_heading.match(text):
-            block = [run]
-            nxt = lj + 1
-            while nxt < li:
+            block = [run]  # and the lines of the panel's column below it, down to the panel's title
+            for nxt in range(lj + 1, li):
                 more = [t for t in _panel_run(lines[nxt], first) if id(t) not in reader.roles]
-                if not more:
-                    break
-                block.append(more)
-                nxt += 1
+                if more:
+                    block.append(more)
             tokens = [t for part in block for t in part]
             reader.claim(tokens, Kind.PANEL_HEADING)
             years = [int(t.text) for t in tokens if YEAR_TEXT.match(t.text)]
