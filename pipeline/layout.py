@@ -272,8 +272,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
         if len(chain) != 3:
             continue  # fewer: not ranks; a 4. below: a numbered list (footnotes), not a top 3
         entries = []
-        for lj, rank in chain:
-            name = _run_after(lines[lj], rank, first_gap=4.0)
+        for (lj, rank), name in zip(chain, _entry_names(reader, lines, chain)):
             reader.claim([rank], Kind.RANK)
             reader.claim(name, Kind.PANEL)
             box = rank.box
@@ -292,6 +291,27 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             box = box.union(t.box)
         panels.append(RawPanel(" ".join(t.text for t in title_tokens), year, tuple(entries), box))
     return panels
+
+
+def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:
+    """Each rank's name: the run after it on its line, and the lines of the name column just around it
+    (a name wrapped in a narrow panel, its lines aligned to the rank's top or middle)."""
+    names = [_run_after(lines[lj], rank, first_gap=4.0) for lj, rank in chain]
+    starts = [n[0].box.x0 for n in names if n]
+    if not starts:
+        return names
+    x_name, size = min(starts), chain[0][1].size
+    mids = [rank.box.ymid for _, rank in chain]
+    rank_lines = {lj for lj, _ in chain}
+    for lj in range(max(0, chain[0][0] - 2), min(len(lines), chain[-1][0] + 3)):
+        line = lines[lj]
+        # a name's other line: between the ranks, half a line above the first, or a line below the last
+        if lj in rank_lines or not mids[0] - 0.8 * size <= line.box.ymid <= mids[-1] + 1.3 * size:
+            continue
+        run = [t for t in _run_from(line, x_name, size) if id(t) not in reader.roles]
+        if run and abs(run[0].box.x0 - x_name) <= 0.5 * size:
+            names[min(range(len(mids)), key=lambda k: abs(mids[k] - line.box.ymid))] += run
+    return [sorted(n, key=lambda t: (round(t.box.top), t.box.x0)) for n in names]
 
 
 def _run_after(line: Line, start: Token, first_gap: float = 1.2) -> list[Token]:
@@ -340,8 +360,28 @@ def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
         if run:
             if reader.layout.panel_heading.match(" ".join(t.text for t in run)):
                 return [], None
-            return run, lj
+            return _title_lines_above(reader, lines, lj, first, run) + run, lj
     return [], None
+
+
+def _title_lines_above(reader, lines, lj, first, run) -> list[Token]:
+    """A title wrapped in a narrow panel: the lines just above its last one, in the panel's column, in
+    the same font and with no gap between them (not the panel heading)."""
+    def heading(lk: int) -> bool:
+        text = " ".join(t.text for t in _panel_run(lines[lk], first)) if lk >= 0 else ""
+        return bool(reader.layout.panel_heading.match(text))
+
+    above: list[Token] = []
+    top = run[0]
+    for lk in range(lj - 1, max(-1, lj - 3), -1):
+        more = _panel_run(lines[lk], first)
+        if not more or any(id(t) in reader.roles for t in more) or more[0].style != top.style \
+                or top.box.top - more[-1].box.bottom > 0.5 * top.size \
+                or heading(lk) or heading(lk - 1) or any(YEAR_TEXT.match(t.text) for t in more):
+            break  # not the title's: the heading, or its last line ("aanvragen 2023")
+        above = more + above
+        top = more[0]
+    return above
 
 
 def claim_panel_headings(reader: PageReader, page_lines) -> None:
@@ -677,9 +717,13 @@ def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
     text = tokens[0].text
     for prev, t in zip(tokens, tokens[1:]):
         box = box.union(t.box) if t.box.page == box.page else box
-        hyphenated = (t.box.top > prev.box.bottom and re.search(r"[a-zà-ÿ]-$", prev.text)
-                      and t.text[:1].islower())
-        text = text[:-1] + t.text if hyphenated else f"{text} {t.text}"  # a word broken at the line end
+        line_end = t.box.top > prev.box.bottom
+        if line_end and re.search(r"[a-zà-ÿ]-$", prev.text) and t.text[:1].islower():
+            text = text[:-1] + t.text  # a word hyphenated at the line end: aan- | vragen
+        elif line_end and re.search(r"[A-Z0-9]-$", prev.text):
+            text += t.text  # a line broken after a compound's own hyphen: VK- | onderdanen
+        else:
+            text = f"{text} {t.text}"
     return RawFootnote(fid, text, box)
 
 
