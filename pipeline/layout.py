@@ -37,7 +37,7 @@ from pipeline.model import (
     Token,
 )
 from pipeline.schemas import Layout
-from pipeline.words import Line, attach_markers, tokens_to_lines
+from pipeline.words import Line, attach_markers, join_text, tokens_to_lines
 
 VALUE_TEXT = re.compile(r"^(?:[-–—]|\d{1,3}(?:\.\d{3})+|\d+)(?:[\s\u00a0\u202f]?%)?$")
 YEAR_TEXT = re.compile(r"^(19|20)\d\d$")
@@ -278,7 +278,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             box = rank.box
             for t in name:
                 box = box.union(t.box)
-            entries.append(PanelEntry(int(rank.text[0]), " ".join(t.text for t in name), box))
+            entries.append(PanelEntry(int(rank.text[0]), join_text(name), box))
         title_tokens, title_li = _panel_title(reader, lines, li, first)
         if not title_tokens and not any(_panel_run(ln, first) for ln in lines[:li]):
             title_tokens = _title_at_page_foot(reader, previous_page, first)
@@ -289,7 +289,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             box = box.union(e.box)
         for t in title_tokens:
             box = box.union(t.box)
-        panels.append(RawPanel(" ".join(t.text for t in title_tokens), year, tuple(entries), box))
+        panels.append(RawPanel(join_text(title_tokens), year, tuple(entries), box))
     return panels
 
 
@@ -394,18 +394,29 @@ def claim_panel_headings(reader: PageReader, page_lines) -> None:
                 if not reader.layout.panel_heading.match(" ".join(x.text for x in run)):
                     continue
                 reader.claim(run, Kind.PANEL_HEADING)
-                # its next line in the same column (lines of other columns may stand between), or, when
-                # the heading ends its page, the first line of that column on the next page
-                below = [ln for ln in lines[i + 1:] if _run_from(ln, t.box.x0, t.size)]
-                if below and below[0].box.top - line.box.bottom > 0.8 * t.size:
-                    below = []
-                if not below and i + 1 == len(lines) and p + 1 < len(page_lines):
-                    below = [ln for ln in page_lines[p + 1] if _run_from(ln, t.box.x0, t.size)]
-                if below:
-                    more = [x for x in _run_from(below[0], t.box.x0, t.size) if id(x) not in reader.roles]
-                    if more and len(more) <= 3 and any(YEAR_TEXT.match(x.text) for x in more):
-                        reader.claim(more, Kind.PANEL_HEADING)
+                reader.claim(_heading_continuation(reader, page_lines, p, i, t), Kind.PANEL_HEADING)
                 break
+
+
+def _heading_continuation(reader: PageReader, page_lines, p: int, i: int, t: Token) -> list[Token]:
+    """The rest of a wrapped panel heading (``nationaliteiten`` | ``aanvragen 2023``): up to three short
+    lines of its column, each close below the last (other columns' lines may stand between; a heading
+    that ends its page goes on at the top of the next), down to the one holding the year."""
+    lines, found, last = page_lines[p], [], page_lines[p][i]
+    column = [ln for ln in lines[i + 1:] if _run_from(ln, t.box.x0, t.size)]
+    if not column and i + 1 == len(lines) and p + 1 < len(page_lines):
+        column, last = [ln for ln in page_lines[p + 1] if _run_from(ln, t.box.x0, t.size)], None
+    for ln in column[:3]:
+        if last is not None and ln.box.top - last.box.bottom > 0.8 * t.size:
+            break
+        more = [x for x in _run_from(ln, t.box.x0, t.size) if id(x) not in reader.roles]
+        if not more or len(more) > 3:
+            break
+        found += more
+        if any(YEAR_TEXT.match(x.text) for x in more):
+            return found
+        last = ln
+    return []
 
 
 def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
@@ -714,17 +725,9 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
 
 def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
     box = tokens[0].box
-    text = tokens[0].text
-    for prev, t in zip(tokens, tokens[1:]):
+    for t in tokens[1:]:
         box = box.union(t.box) if t.box.page == box.page else box
-        line_end = t.box.top > prev.box.bottom
-        if line_end and re.search(r"[a-zà-ÿ]-$", prev.text) and t.text[:1].islower():
-            text = text[:-1] + t.text  # a word hyphenated at the line end: aan- | vragen
-        elif line_end and re.search(r"[A-Z0-9]-$", prev.text):
-            text += t.text  # a line broken after a compound's own hyphen: VK- | onderdanen
-        else:
-            text = f"{text} {t.text}"
-    return RawFootnote(fid, text, box)
+    return RawFootnote(fid, join_text(tokens), box)
 
 
 def find_sections(reader: PageReader, page_lines, body: dict[int, float]) -> list[tuple[tuple, str]]:
@@ -788,10 +791,10 @@ def to_raw_table(reader: PageReader, t: _Table, sections) -> RawTable:
         box = r.line.box
         for tok in tokens:
             box = box.union(tok.box) if tok.box.page == box.page else box
-        rows.append(RawRow(" ".join(tok.text for tok in tokens), reader.markers_of(tokens), cells, box))
+        rows.append(RawRow(join_text(tokens), reader.markers_of(tokens), cells, box))
     box = h.line.box
     return RawTable(
-        title=" ".join(tok.text for tok in title_tokens),
+        title=join_text(title_tokens),
         markers=reader.markers_of(title_tokens),
         years=h.years, section=section, rows=tuple(rows), box=box,
     )

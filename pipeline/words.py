@@ -217,3 +217,21 @@ def tokens_to_lines(tokens: list[Token]) -> list[Line]:
             lines.append([t])
             centres.append(t.box.ymid)
     return [Line(tuple(sorted(ts, key=lambda t: t.box.x0))) for ts in lines]
+
+
+def join_text(tokens: list[Token]) -> str:
+    """Tokens in reading order as one text. Where a line ends inside a word: a word hyphenated there is
+    rejoined (``aan-`` | ``vragen``); a compound's own hyphen or a slash stays, with no space
+    (``VK-`` | ``onderdanen``, ``EU/`` | ``EER``)."""
+    if not tokens:
+        return ""
+    text = tokens[0].text
+    for prev, t in zip(tokens, tokens[1:]):
+        line_end = t.box.top > prev.box.bottom or t.box.page != prev.box.page
+        if line_end and re.search(r"[a-zà-ÿ]-$", prev.text) and t.text[:1].islower():
+            text = text[:-1] + t.text
+        elif line_end and re.search(r"([A-Z0-9]-|\w/)$", prev.text):
+            text += t.text
+        else:
+            text = f"{text} {t.text}"
+    return text

@@ -75,3 +75,25 @@ def test_clean_text_collapses_white_space(text):
 
 def test_dash_variants_match():
     assert match_key("Spoor 1 – Asielaanvragen") == match_key("Spoor 1 - Asielaanvragen")
+
+
+def _on_lines(*lines: str) -> list:
+    """Tokens of ``lines``, each line 12 pt below the last."""
+    from pipeline.model import Box, Token
+
+    return [Token(word, Box(1, 50 + 40 * i, 100 + 12 * n, 80 + 40 * i, 110 + 12 * n), 10.0)
+            for n, line in enumerate(lines) for i, word in enumerate(line.split())]
+
+
+@pytest.mark.parametrize("lines, text", [
+    (["Totaal aantal", "aanvragen"], "Totaal aantal aanvragen"),
+    (["Top 3 nationaliteiten aan-", "vragen 2023"], "Top 3 nationaliteiten aanvragen 2023"),
+    (["ingediend door VK-", "onderdanen"], "ingediend door VK-onderdanen"),
+    (["familielid onderdaan EU/", "EER"], "familielid onderdaan EU/EER"),
+    (["Spoor 1 -", "Dublin"], "Spoor 1 - Dublin"),
+    (["zij-instroom en", "hervestiging"], "zij-instroom en hervestiging"),
+])
+def test_lines_join_into_the_printed_text(lines, text):
+    from pipeline.words import join_text
+
+    assert join_text(_on_lines(*lines)) == text
