@@ -794,7 +794,7 @@ def to_raw_table(reader: PageReader, t: _Table, sections) -> RawTable:
         rows.append(RawRow(join_text(tokens), reader.markers_of(tokens), cells, box))
     box = h.line.box
     return RawTable(
-        title=join_text(title_tokens),
+        title=reader.layout.caption_number.sub("", join_text(title_tokens), count=1),
         markers=reader.markers_of(title_tokens),
         years=h.years, section=section, rows=tuple(rows), box=box,
     )

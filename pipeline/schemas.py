@@ -150,6 +150,7 @@ class LayoutFile(Strict):
     release_title: str
     panel_heading: str
     page_number: list[str]
+    caption_number: str
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,7 @@ class Layout:
     release_title: re.Pattern
     panel_heading: re.Pattern
     page_number: tuple[re.Pattern, ...]
+    caption_number: re.Pattern
 
 
 def _load(path: Path, model: type[BaseModel]):
@@ -186,7 +188,7 @@ class Schemas:
         self.footnotes: list[KnownFootnote] = _load(self.dir / "footnotes.yaml", FootnotesFile).footnotes
         lay = _load(self.dir / "layout.yaml", LayoutFile)
         self.layout = Layout(re.compile(lay.release_title), re.compile(lay.panel_heading),
-                             tuple(re.compile(p) for p in lay.page_number))
+                             tuple(re.compile(p) for p in lay.page_number), re.compile(lay.caption_number))
         self._cross_check()
 
     def path(self, name: str) -> str:
