@@ -109,7 +109,7 @@ def word_to_tokens(word: dict, page_number: int) -> list[Token]:
         for part, is_marker in ((body, False), (marker, True)):
             if not part:
                 continue
-            text = unicodedata.normalize("NFC", "".join(c["text"] for c in part))
+            text = unicodedata.normalize("NFC", "".join(c["text"] for c in _accents_composed(part)))
             if is_marker:
                 text = text.translate(_SUPERSCRIPTS)
             box = Box(page_number, min(c["x0"] for c in part), min(c["top"] for c in part),
@@ -118,6 +118,33 @@ def word_to_tokens(word: dict, page_number: int) -> list[Token]:
                           upright=bool(word["upright"]), marker=is_marker)
             out.extend([token] if is_marker else _split_glued_rank(token))
     return out
+
+
+# Spacing accents that some fonts draw as a glyph of their own over the letter (TeX's OT1 encoding:
+# ``Oekra¨ıne``), and the combining marks they stand for.
+_ACCENTS = {"\u00a8": "\u0308", "\u00b4": "\u0301", "`": "\u0300", "\u02c6": "\u0302", "^": "\u0302",
+            "\u02dc": "\u0303", "\u02da": "\u030a", "\u00b8": "\u0327", "\u02c7": "\u030c"}
+_DOTLESS = {"\u0131": "i", "\u0237": "j"}
+
+
+def _accents_composed(chars: list[dict]) -> list[dict]:
+    """Chars with each spacing accent drawn over (or under) a letter put on that letter as a combining
+    mark; a dotless i under an accent becomes an i (NFC then composes ``ï``)."""
+    out = list(chars)
+    for i, ch in enumerate(chars):
+        if ch["text"] not in _ACCENTS:
+            continue
+        letters = [j for j in (i - 1, i + 1) if 0 <= j < len(chars) and chars[j]["text"].isalpha()]
+        j = max(letters, key=lambda j: _overlap(ch, chars[j]), default=None)
+        if j is None or _overlap(ch, chars[j]) <= 0.3 * (ch["x1"] - ch["x0"]):
+            continue  # an accent standing alone (a quote, a backtick): kept as printed
+        out[j] = {**out[j], "text": _DOTLESS.get(out[j]["text"], out[j]["text"]) + _ACCENTS[ch["text"]]}
+        out[i] = {**ch, "text": ""}
+    return [c for c in out if c["text"]]
+
+
+def _overlap(a: dict, b: dict) -> float:
+    return min(a["x1"], b["x1"]) - max(a["x0"], b["x0"])
 
 
 def _split_raised_suffix(chars: list[dict]) -> tuple[list[dict], list[dict]]:

@@ -97,3 +97,30 @@ def test_lines_join_into_the_printed_text(lines, text):
     from pipeline.words import join_text
 
     assert join_text(_on_lines(*lines)) == text
+
+
+def _chars(*spec: tuple[str, float, float]) -> list[dict]:
+    return [{"text": text, "x0": x0, "x1": x1} for text, x0, x1 in spec]
+
+
+@pytest.mark.parametrize("chars, text", [
+    # TeX's OT1 fonts draw ï as a dotless i with a diaeresis glyph set over it
+    (_chars(("a", 0, 5), ("\u00a8", 5.2, 9.8), ("\u0131", 5, 8), ("n", 8, 13)), "aïn"),
+    (_chars(("e", 0, 5), ("\u00b4", 0.5, 4.5)), "é"),
+    # an accent beside a letter, not over it, is a character as printed
+    (_chars(("a", 0, 5), ("`", 6, 9), ("b", 10, 15)), "a`b"),
+])
+def test_accents_drawn_over_a_letter_compose(chars, text):
+    import unicodedata
+
+    from pipeline.words import _accents_composed
+
+    assert unicodedata.normalize("NFC", "".join(c["text"] for c in _accents_composed(chars))) == text
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\u00a8\u00b4`\u02c6^\u02dc\u02da\u00b8\u02c7"), max_size=20))
+def test_text_without_accent_glyphs_is_untouched(text):
+    from pipeline.words import _accents_composed
+
+    chars = [{"text": c, "x0": 5.0 * i, "x1": 5.0 * i + 4} for i, c in enumerate(text)]
+    assert _accents_composed(chars) == chars

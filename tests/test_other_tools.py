@@ -11,7 +11,7 @@ PDFS = sorted((FIXTURES / "other-tools").glob("*.pdf"))
 
 
 def test_the_fixtures_are_there():
-    assert len(PDFS) == 17
+    assert len(PDFS) == 18
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
