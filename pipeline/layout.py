@@ -134,7 +134,8 @@ def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRe
     title, title_year = find_furniture(reader, page_lines)
     headers = [h for lines in page_lines for h in find_headers(reader, lines)]
     panels = [p for i, lines in enumerate(page_lines)
-              for p in find_panels(reader, lines, page_lines[i - 1] if i else [])]
+              for p in find_panels(reader, lines, page_lines[i - 1] if i else [],
+                                   page_lines[i + 1] if i + 1 < len(page_lines) else [])]
     claim_panel_headings(reader, page_lines)
     set_label_columns(headers, reader, page_lines)
     tables = assign_rows(reader, headers, page_lines)
@@ -251,9 +252,10 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
 
 # --- panels ----------------------------------------------------------------------------------------
 
-def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]) -> list[RawPanel]:
-    """Ranks 1., 2., 3. stacked at one x; names after them; the title just above (at the foot of the page
-    before when the panel starts a page); the heading above that."""
+def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line],
+                next_page: list[Line]) -> list[RawPanel]:
+    """Ranks 1., 2., 3. stacked at one x (the 3. may open the next page); names after them; the title
+    just above (at the foot of the page before when the panel starts a page); the heading above that."""
     ranks = [(li, t) for li, line in enumerate(lines) for t in line.tokens
              if RANK_TEXT.match(t.text) and id(t) not in reader.roles]
     panels = []
@@ -269,10 +271,15 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             if not nxt:
                 break
             chain.append(min(nxt, key=lambda x: x[1].box.top))
-        if len(chain) != 3:
+        carried = _third_rank_on_next_page(reader, lines, chain, next_page) if len(chain) == 2 else None
+        if len(chain) + (carried is not None) != 3:
             continue  # fewer: not ranks; a 4. below: a numbered list (footnotes), not a top 3
+        pairs = list(zip((rank for _, rank in chain), _entry_names(reader, lines, chain)))
+        if carried is not None:
+            lj, rank = carried
+            pairs.append((rank, _run_after(next_page[lj], rank, first_gap=4.0)))
         entries = []
-        for (lj, rank), name in zip(chain, _entry_names(reader, lines, chain)):
+        for rank, name in pairs:
             reader.claim([rank], Kind.RANK)
             reader.claim(name, Kind.PANEL)
             box = rank.box
@@ -285,12 +292,27 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
         reader.claim(title_tokens, Kind.PANEL_TITLE)
         year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
         box = entries[0].box
-        for e in entries[1:]:
-            box = box.union(e.box)
-        for t in title_tokens:
-            box = box.union(t.box)
+        for b in [e.box for e in entries[1:]] + [t.box for t in title_tokens]:
+            box = box.union(b) if b.page == box.page else box
         panels.append(RawPanel(join_text(title_tokens), year, tuple(entries), box))
     return panels
+
+
+def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
+    """A panel broken by a page after its second rank: the ``3.`` that opens its column on the next page
+    (as ``(line index, token)``), when nothing follows the ``2.`` in that column on this page."""
+    _, second = chain[-1]
+
+    def column(line: Line) -> list[Token]:
+        return [t for t in _run_from(line, second.box.x0, second.size) if id(t) not in reader.roles]
+
+    if any(line.box.top > second.box.bottom and column(line) for line in lines):
+        return None
+    for lj, line in enumerate(next_page):
+        run = column(line)
+        if run:
+            return (lj, run[0]) if run[0].text == "3." else None
+    return None
 
 
 def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:

@@ -11,7 +11,7 @@ PDFS = sorted((FIXTURES / "other-tools").glob("*.pdf"))
 
 
 def test_the_fixtures_are_there():
-    assert len(PDFS) == 18
+    assert len(PDFS) == 19
 
 
 @pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
