@@ -110,7 +110,10 @@ class PageReader:
                 self.roles[id(m)] = Kind.MARKER if kind is not Kind.FOOTNOTE else Kind.FOOTNOTE
 
     def free(self, line: Line) -> list[Token]:
-        return [t for t in line.tokens if id(t) not in self.roles]
+        return self.unclaimed(line.tokens)
+
+    def unclaimed(self, tokens) -> list[Token]:
+        return [t for t in tokens if id(t) not in self.roles]
 
     def markers_of(self, tokens) -> tuple[str, ...]:
         ids = []
@@ -304,7 +307,7 @@ def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_
     _, second = chain[-1]
 
     def column(line: Line) -> list[Token]:
-        return [t for t in _run_from(line, second.box.x0, second.size) if id(t) not in reader.roles]
+        return reader.unclaimed(_run_from(line, second.box.x0, second.size))
 
     if any(line.box.top > second.box.bottom and column(line) for line in lines):
         return None
@@ -330,7 +333,7 @@ def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Toke
         # a name's other line: between the ranks, half a line above the first, or a line below the last
         if lj in rank_lines or not mids[0] - 0.8 * size <= line.box.ymid <= mids[-1] + 1.3 * size:
             continue
-        run = [t for t in _run_from(line, x_name, size) if id(t) not in reader.roles]
+        run = reader.unclaimed(_run_from(line, x_name, size))
         if run and abs(run[0].box.x0 - x_name) <= 0.5 * size:
             names[min(range(len(mids)), key=lambda k: abs(mids[k] - line.box.ymid))] += run
     return [sorted(n, key=lambda t: (round(t.box.top), t.box.x0)) for n in names]
@@ -424,14 +427,17 @@ def _heading_continuation(reader: PageReader, page_lines, p: int, i: int, t: Tok
     """The rest of a wrapped panel heading (``nationaliteiten`` | ``aanvragen 2023``): up to three short
     lines of its column, each close below the last (other columns' lines may stand between; a heading
     that ends its page goes on at the top of the next), down to the one holding the year."""
+    def column(lines: list[Line]) -> list[tuple[Line, list[Token]]]:
+        return [(ln, run) for ln in lines if (run := _run_from(ln, t.box.x0, t.size))]
+
     lines, found, last = page_lines[p], [], page_lines[p][i]
-    column = [ln for ln in lines[i + 1:] if _run_from(ln, t.box.x0, t.size)]
-    if not column and i + 1 == len(lines) and p + 1 < len(page_lines):
-        column, last = [ln for ln in page_lines[p + 1] if _run_from(ln, t.box.x0, t.size)], None
-    for ln in column[:3]:
+    below = column(lines[i + 1:])
+    if not below and i + 1 == len(lines) and p + 1 < len(page_lines):
+        below, last = column(page_lines[p + 1]), None
+    for ln, run in below[:3]:
         if last is not None and ln.box.top - last.box.bottom > 0.8 * t.size:
             break
-        more = [x for x in _run_from(ln, t.box.x0, t.size) if id(x) not in reader.roles]
+        more = reader.unclaimed(run)
         if not more or len(more) > 3:
             break
         found += more
@@ -461,7 +467,7 @@ def _panel_heading_year(reader, lines, li, first) -> int | None:
         if run and reader.layout.panel_heading.match(text):
             block = [run]  # and the lines of the panel's column below it, down to the panel's title
             for nxt in range(lj + 1, li):
-                more = [t for t in _panel_run(lines[nxt], first) if id(t) not in reader.roles]
+                more = reader.unclaimed(_panel_run(lines[nxt], first))
                 if more:
                     block.append(more)
             tokens = [t for part in block for t in part]

@@ -130,6 +130,8 @@ _DOTLESS = {"\u0131": "i", "\u0237": "j"}
 def _accents_composed(chars: list[dict]) -> list[dict]:
     """Chars with each spacing accent drawn over (or under) a letter put on that letter as a combining
     mark; a dotless i under an accent becomes an i (NFC then composes ``ï``)."""
+    if not any(c["text"] in _ACCENTS for c in chars):
+        return chars  # nearly every word
     out = list(chars)
     for i, ch in enumerate(chars):
         if ch["text"] not in _ACCENTS:
