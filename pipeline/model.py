@@ -1,7 +1,7 @@
 """The data types that flow between the stages, named once.
 
 extract:   PDF pages -> ``Token`` (a word with its box and size) -> ``RawRelease``
-           (``RawTable`` with ``RawRow`` and ``Cell``; ``RawPanel``; ``RawFootnote``; ``AuditEntry``)
+           (``RawTable`` with ``RawRow`` and ``Cell``; ``Ranking``; ``RawFootnote``; ``AuditEntry``)
 normalize: ``RawRelease`` -> ``Release`` (three pandas frames, the contract's output tables)
 validate:  ``Release`` -> ``Report`` (every ``CheckResult``)
 """
@@ -107,17 +107,17 @@ class RawTable:
 
 
 @dataclass(frozen=True)
-class PanelEntry:
+class RankingEntry:
     rank: int
     text: str
     box: Box
 
 
 @dataclass(frozen=True)
-class RawPanel:
+class Ranking:
     title: str
     year: int | None
-    entries: tuple[PanelEntry, ...]
+    entries: tuple[RankingEntry, ...]
     box: Box
 
 
@@ -144,7 +144,7 @@ class RawRelease:
     release_year: int
     years: tuple[int, ...]
     tables: tuple[RawTable, ...]
-    panels: tuple[RawPanel, ...]
+    panels: tuple[Ranking, ...]
     footnotes: tuple[RawFootnote, ...]
     audit: tuple[AuditEntry, ...]
     page_count: int

@@ -156,7 +156,7 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     directory = opts.out / str(release.release_year)
     if not report.ok:
         write_report(report, directory)
-        from pipeline.inspect import (
+        from pipeline.pictures import (
             inspect_pdf,  # Pillow is only needed when a release fails
         )
 
@@ -276,7 +276,7 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
     """Read every release under ``out``, write ``out/panel/`` (observations and revisions)."""
     import pandas as pd
 
-    from pipeline.panel import find_releases, releases_to_panel
+    from pipeline.vintages import find_releases, releases_to_panel
     from pipeline.write import atomic_files, frame_to_csv, frame_to_parquet
 
     paths = find_releases(out)
@@ -295,7 +295,7 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
 def inspect_one(path: Path, out: Path, password: str | None, max_pages: int) -> list[Path]:
     """Pictures of what was found on every page of one PDF, into ``out``."""
     from pipeline.extract import read_pdf
-    from pipeline.inspect import inspect_pdf
+    from pipeline.pictures import inspect_pdf
     from pipeline.write import write_pictures
 
     schemas = load_schemas()

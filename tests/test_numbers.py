@@ -94,7 +94,7 @@ def _on_lines(*lines: str) -> list:
     (["zij-instroom en", "hervestiging"], "zij-instroom en hervestiging"),
 ])
 def test_lines_join_into_the_printed_text(lines, text):
-    from pipeline.words import join_text
+    from pipeline.extract.words import join_text
 
     assert join_text(_on_lines(*lines)) == text
 
@@ -113,14 +113,14 @@ def _chars(*spec: tuple[str, float, float]) -> list[dict]:
 def test_accents_drawn_over_a_letter_compose(chars, text):
     import unicodedata
 
-    from pipeline.words import _accents_composed
+    from pipeline.extract.words import _accents_composed
 
     assert unicodedata.normalize("NFC", "".join(c["text"] for c in _accents_composed(chars))) == text
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\u00a8\u00b4`\u02c6^\u02dc\u02da\u00b8\u02c7"), max_size=20))
 def test_text_without_accent_glyphs_is_untouched(text):
-    from pipeline.words import _accents_composed
+    from pipeline.extract.words import _accents_composed
 
     chars = [{"text": c, "x0": 5.0 * i, "x1": 5.0 * i + 4} for i, c in enumerate(text)]
     assert _accents_composed(chars) == chars

@@ -1,4 +1,4 @@
-"""pipeline.source: every kind of bad input is one exact InputError line (exit 2), never a traceback."""
+"""pipeline.extract.source: every kind of bad input is one exact InputError line (exit 2), never a traceback."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from reportlab.pdfgen import canvas
 
 from pipeline.errors import GuardError, InputError
 from pipeline.datapackage import sha256
-from pipeline.source import open_pdf
+from pipeline.extract.source import open_pdf
 
 GOOD = Path(__file__).resolve().parent / "fixtures" / "ind-jaarcijfers-2023-reconstruction.pdf"
 GOOD_BYTES = GOOD.read_bytes()

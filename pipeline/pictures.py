@@ -74,7 +74,7 @@ def with_legend(image: Image.Image, page_number: int, pages: int) -> Image.Image
 
 
 def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None) -> list[Image.Image]:
-    from pipeline.source import open_pdf
+    from pipeline.extract.source import open_pdf
 
     pdf = open_pdf(path, password=password, max_pages=max(raw.page_count, 1))
     try:

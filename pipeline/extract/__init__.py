@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from pipeline.errors import InputError
-from pipeline.layout import read_release
+from pipeline.extract.reader import read_release
 from pipeline.model import RawRelease
 from pipeline.schemas import Schemas
-from pipeline.source import open_pdf
-from pipeline.words import page_tokens
+from pipeline.extract.source import open_pdf
+from pipeline.extract.words import page_tokens
 
 
 def read_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_pages: int = 200) -> RawRelease:

@@ -1,0 +1,76 @@
+"""Assembling: the tables, panels and footnotes found, as a ``RawRelease`` with the numbers audit. A header
+repeated on a later page continues its table; each table takes the section heading above it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.extract.headers import columns_overlap, reading_order
+from pipeline.extract.words import HAS_DIGIT, join_text
+from pipeline.model import AuditEntry, Cell, Kind, RawRelease, RawRow, RawTable
+
+if TYPE_CHECKING:
+    from pipeline.extract.reader import PageReader
+    from pipeline.extract.rows import FoundTable
+
+
+def assemble(reader: PageReader, source: str) -> RawRelease:
+    """Everything the passes found -> a ``RawRelease``, with an audit entry for every claimed token and
+    every token that holds a digit (unclaimed: ``UNACCOUNTED``)."""
+    years = tuple(sorted({y for h in reader.headers for y in h.years}, reverse=True))
+    release_year = max(years) if years else (reader.title_year or 0)
+    ordered = sorted(reader.tables, key=lambda t: reading_order(t.header))
+    raw_tables = tuple(to_raw_table(reader, t, reader.sections) for t in merge_continued(ordered))
+    audit = tuple(
+        AuditEntry(t.text, reader.roles.get(id(t), Kind.UNACCOUNTED), t.box)
+        for t in reader.tokens if id(t) in reader.roles or HAS_DIGIT.search(t.text)
+    )
+    return RawRelease(
+        source=source, title=reader.title, release_year=release_year,
+        years=tuple(years[:3]) if years else (),
+        tables=raw_tables, panels=tuple(reader.rankings), footnotes=tuple(reader.footnotes), audit=audit,
+        page_count=reader.page_count,
+    )
+
+
+def merge_continued(tables: list[FoundTable]) -> list[FoundTable]:
+    """A header repeated on a later page continues the table above it: same years and the same title,
+    or no title at all when it is the first header of its page (a browser repeating a table's head)."""
+    out: list[FoundTable] = []
+    for t in tables:
+        prev = next((o for o in reversed(out) if columns_overlap(o.header, t.header)), None)
+        first_on_page = prev is not None and prev.header.page < t.header.page
+        if first_on_page and t.header.years == prev.header.years and _title(t) in (_title(prev), ""):
+            prev.rows += t.rows
+            continue
+        out.append(t)
+    return out
+
+
+def _title(t: FoundTable) -> str:
+    return " ".join(ln.text for ln in t.title_lines)
+
+
+def to_raw_table(reader: PageReader, t: FoundTable, sections) -> RawTable:
+    h = t.header
+    title_tokens = [tok for ln in t.title_lines for tok in ln.tokens]
+    pos = (h.page, h.band[0])
+    section = ""
+    for where, text in sections:
+        if where <= pos:
+            section = text
+    rows = []
+    for r in sorted(t.rows, key=lambda r: (r.line.box.page, r.line.box.top)):
+        tokens = list(r.label_tokens) + [tok for ln in sorted(r.extra, key=lambda ln: ln.box.top) for tok in ln.tokens]
+        tokens.sort(key=lambda tok: (tok.box.page, round(tok.box.top / max(tok.size, 1) * 2), tok.box.x0))
+        cells = tuple(Cell(tok.text, h.years[c], tok.box) for c, tok in sorted(r.cells.items()))
+        box = r.line.box
+        for tok in tokens:
+            box = box.union(tok.box) if tok.box.page == box.page else box
+        rows.append(RawRow(join_text(tokens), reader.markers_of(tokens), cells, box))
+    box = h.line.box
+    return RawTable(
+        title=reader.layout.caption_number.sub("", join_text(title_tokens), count=1),
+        markers=reader.markers_of(title_tokens),
+        years=h.years, section=section, rows=tuple(rows), box=box,
+    )

@@ -1,0 +1,110 @@
+"""Year headers: three consecutive years, newest first, side by side on one line. Their three year tokens
+are the value columns of a table; the text to their left is its label column."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from pipeline.extract.words import YEAR_TEXT, Line
+from pipeline.model import Box, Kind
+
+if TYPE_CHECKING:
+    from pipeline.extract.reader import PageReader
+
+
+def read_headers(reader: PageReader) -> None:
+    """Claims the year tokens of every header as ``YEAR``; sets ``reader.headers`` (page by page, top to
+    bottom). Relies on furniture being claimed (a browser's date line holds no year header)."""
+    reader.headers = [h for lines in reader.page_lines for h in find_headers(reader, lines)]
+
+
+def read_label_columns(reader: PageReader) -> None:
+    """Claims nothing; sets each header's ``left`` (where its label column starts). Relies on the headers
+    and on the top-3 panels being claimed: a panel standing left of a table on its header's line bounds
+    the table's label column."""
+    set_label_columns(reader.headers, reader, reader.page_lines)
+
+
+@dataclass(eq=False)
+class Header:
+    page: int
+    line: Line
+    years: tuple[int, ...]
+    cols: tuple[Box, ...]
+    left: float = float("-inf")  # where this table's label column starts (side by side: after the neighbour)
+    band: tuple[float, float] = field(init=False)
+    size: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.band = (min(c.top for c in self.cols), max(c.bottom for c in self.cols))
+        self.size = statistics.median(c.bottom - c.top for c in self.cols)
+
+    def column_of(self, box: Box) -> int | None:
+        """The column whose year the number stands under (largest horizontal overlap), if any."""
+        best, best_overlap = None, 0.0
+        for i, c in enumerate(self.cols):
+            overlap = min(box.x1, c.x1) - max(box.x0, c.x0)
+            if overlap > best_overlap:
+                best, best_overlap = i, overlap
+        return best
+
+    def in_value_span(self, box: Box) -> bool:
+        pad = 0.5 * self.size
+        return box.x1 > self.cols[0].x0 - pad and box.x0 < self.cols[-1].x1 + pad
+
+    def in_label_column(self, box: Box) -> bool:
+        return box.x0 >= self.left - 0.5 and box.x1 <= self.cols[0].x0 + 0.5 * self.size
+
+
+def find_headers(reader: PageReader, lines: list[Line]) -> list[Header]:
+    """Three consecutive years, newest first, adjacent on one line."""
+    headers = []
+    for line in lines:
+        toks = reader.free(line)
+        i = 0
+        while i + 2 < len(toks):
+            trio = toks[i:i + 3]
+            if all(YEAR_TEXT.match(t.text) for t in trio):
+                ys = [int(t.text) for t in trio]
+                if ys[0] - 1 == ys[1] and ys[1] - 1 == ys[2]:
+                    reader.claim(trio, Kind.YEAR)
+                    headers.append(Header(trio[0].box.page, line, tuple(ys), tuple(t.box for t in trio)))
+                    i += 3
+                    continue
+            i += 1
+    return headers
+
+
+def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> None:
+    """Side by side: a table's label column starts after whatever belongs to its left neighbour."""
+    for h in headers:
+        lefts = [o.cols[-1].x1 for o in headers
+                 if o is not h and o.page == h.page and o.line is h.line and o.cols[-1].x1 < h.cols[0].x0]
+        lefts += [t.box.x1 for t in h.line.tokens
+                  if reader.roles.get(id(t)) in (Kind.PANEL_TITLE, Kind.PANEL_HEADING, Kind.PANEL, Kind.RANK)
+                  and t.box.x1 < h.cols[0].x0]
+        h.left = max(lefts) if lefts else float("-inf")
+
+
+def active_headers(ordered: list[Header], page: int, line: Line) -> list[Header]:
+    """For each column set, the nearest header above the line (on this page, else the last one before)."""
+    top = line.box.top
+    chosen: list[Header] = []
+    for h in reversed(ordered):
+        if (h.page, h.band[1]) > (page, top + 0.5 * h.size) or (h.page == page and h.line is line):
+            continue
+        if any(columns_overlap(h, c) for c in chosen):  # a nearer header above owns these columns
+            continue
+        chosen.append(h)
+    return chosen
+
+
+def columns_overlap(a: Header, b: Header) -> bool:
+    return a.cols[0].x0 < b.cols[-1].x1 and b.cols[0].x0 < a.cols[-1].x1
+
+
+def reading_order(h: Header) -> tuple[int, float, float]:
+    """Headers in reading order: by page, then top to bottom, then left to right."""
+    return (h.page, h.band[0], h.cols[0].x0)

@@ -1,0 +1,76 @@
+"""Footnote texts: a free line that starts with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``)
+and goes on with text, no larger than the table text, with the lines that directly continue it."""
+
+from __future__ import annotations
+
+import statistics
+from typing import TYPE_CHECKING
+
+from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, Line, join_text
+from pipeline.model import Kind, RawFootnote, Token
+
+if TYPE_CHECKING:
+    from pipeline.extract.reader import PageReader
+
+
+def read_footnotes(reader: PageReader) -> None:
+    """Claims footnote texts (with their ids) as ``FOOTNOTE``; sets ``reader.footnotes``. Relies on the
+    rows, titles and fragments being claimed (only free lines can be footnotes) and on ``reader.body_size``
+    (a numbered heading larger than the table text is not a footnote)."""
+    marker_ids = {m.text for ms in reader.suffix.values() for m in ms}
+    reader.footnotes = find_footnotes(reader, reader.page_lines, marker_ids, reader.body_size)
+
+
+def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
+                   body_size: dict[int, float]) -> list[RawFootnote]:
+    """Free lines starting with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``), no larger than the
+    table text (a numbered section heading is not a footnote), with the lines that directly continue them."""
+    notes: list[RawFootnote] = []
+    for lines in page_lines:
+        current: list[Token] | None = None
+        current_id = ""
+        prev_line: Line | None = None
+        for line in lines:
+            toks = reader.free(line)
+            if not toks:
+                continue
+            prefix = reader.prefix.get(id(toks[0]), [])
+            plain = FOOTNOTE_ID.match(toks[0].text)
+            fid = prefix[0].text if prefix else (plain.group(1) if plain else None)
+            small = statistics.median(t.size for t in toks) <= 1.1 * body_size.get(line.box.page,
+                                                                                   body_size.get(0, 1e9))
+            starts = fid is not None and (prefix or fid in marker_ids) and len(toks) > (0 if prefix else 1) and small
+            if starts:
+                if current:
+                    notes.append(_footnote(current_id, current))
+                current_id = fid
+                body = toks if prefix else toks[1:]
+                reader.claim(toks, Kind.FOOTNOTE)
+                for m in prefix:
+                    reader.roles[id(m)] = Kind.FOOTNOTE
+                current, prev_line = list(body), line
+                continue
+            if current and prev_line is not None and line.box.top - prev_line.box.bottom <= 0.8 * line.size \
+                    and abs(line.size - prev_line.size) <= 0.15 * prev_line.size \
+                    and toks[0].box.x0 >= current[0].box.x0 - 2 * line.size:
+                reader.claim(toks, Kind.FOOTNOTE)
+                current += toks
+                prev_line = line
+                continue
+            if current:
+                notes.append(_footnote(current_id, current))
+                current, prev_line = None, None
+        if current:
+            notes.append(_footnote(current_id, current))
+    return notes
+
+
+def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
+    box = tokens[0].box
+    for t in tokens[1:]:
+        box = box.union(t.box) if t.box.page == box.page else box
+    return RawFootnote(fid, join_text(tokens), box)
+
+
+def starts_footnote(reader: PageReader, toks: list[Token]) -> bool:
+    return bool(reader.prefix.get(id(toks[0]))) or (INT_TEXT.match(toks[0].text) is not None and len(toks) > 1)

@@ -1,0 +1,232 @@
+"""The top-3 panels ("Top 3 nationaliteiten"): a column of ranks ``1.``, ``2.``, ``3.`` with a name after
+each; its title is the line just above the first rank; a heading matching ``schemas/layout.yaml`` above
+that gives its year. A panel may break across a page (its title at the foot of one page, or its ``3.`` at
+the top of the next), wrap its names and titles in a narrow column, or have its heading stand apart."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipeline.extract.geometry import run_after, run_from
+from pipeline.extract.words import RANK_TEXT, YEAR_TEXT, Line, join_text
+from pipeline.model import Kind, Ranking, RankingEntry, Token
+
+if TYPE_CHECKING:
+    from pipeline.extract.reader import PageReader
+
+
+def read_rankings(reader: PageReader) -> None:
+    """Claims ranks (``RANK``), names (``PANEL``), panel titles (``PANEL_TITLE``) and the headings above
+    them (``PANEL_HEADING``); sets ``reader.rankings``. Relies on the year headers being claimed (a
+    heading's year is not a header's) and runs before the rows, whose label columns the panels bound."""
+    pages = reader.page_lines
+    reader.rankings = [p for i, lines in enumerate(pages)
+                       for p in find_panels(reader, lines, pages[i - 1] if i else [],
+                                            pages[i + 1] if i + 1 < len(pages) else [])]
+
+
+def read_ranking_headings(reader: PageReader) -> None:
+    """Claims the panel headings left apart from their panel as ``PANEL_HEADING``. Relies on the panels
+    having claimed their own headings, so that only the stray ones are left."""
+    claim_panel_headings(reader, reader.page_lines)
+
+
+def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line],
+                next_page: list[Line]) -> list[Ranking]:
+    """Ranks 1., 2., 3. stacked at one x (the 3. may open the next page); names after them; the title
+    just above (at the foot of the page before when the panel starts a page); the heading above that."""
+    ranks = [(li, t) for li, line in enumerate(lines) for t in line.tokens
+             if RANK_TEXT.match(t.text) and id(t) not in reader.roles]
+    panels = []
+    for li, first in ranks:
+        if first.text != "1.":
+            continue
+        chain = [(li, first)]
+        for want in ("2.", "3.", "4."):
+            prev_li, prev = chain[-1]
+            nxt = [(lj, t) for lj, t in ranks if t.text == want and lj > prev_li
+                   and abs(t.box.x0 - prev.box.x0) <= 0.8 * t.size
+                   and 0 < t.box.top - prev.box.top <= 4 * t.size]
+            if not nxt:
+                break
+            chain.append(min(nxt, key=lambda x: x[1].box.top))
+        carried = _third_rank_on_next_page(reader, lines, chain, next_page) if len(chain) == 2 else None
+        if len(chain) + (carried is not None) != 3:
+            continue  # fewer: not ranks; a 4. below: a numbered list (footnotes), not a top 3
+        pairs = list(zip((rank for _, rank in chain), _entry_names(reader, lines, chain)))
+        if carried is not None:
+            lj, rank = carried
+            pairs.append((rank, run_after(next_page[lj], rank, first_gap=4.0)))
+        entries = []
+        for rank, name in pairs:
+            reader.claim([rank], Kind.RANK)
+            reader.claim(name, Kind.PANEL)
+            box = rank.box
+            for t in name:
+                box = box.union(t.box)
+            entries.append(RankingEntry(int(rank.text[0]), join_text(name), box))
+        title_tokens, title_li = _panel_title(reader, lines, li, first)
+        if not title_tokens and not any(_panel_run(ln, first) for ln in lines[:li]):
+            title_tokens = _title_at_page_foot(reader, previous_page, first)
+        reader.claim(title_tokens, Kind.PANEL_TITLE)
+        year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
+        box = entries[0].box
+        for b in [e.box for e in entries[1:]] + [t.box for t in title_tokens]:
+            box = box.union(b) if b.page == box.page else box
+        panels.append(Ranking(join_text(title_tokens), year, tuple(entries), box))
+    return panels
+
+
+def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
+    """A panel broken by a page after its second rank: the ``3.`` that opens its column on the next page
+    (as ``(line index, token)``), when nothing follows the ``2.`` in that column on this page."""
+    _, second = chain[-1]
+
+    def column(line: Line) -> list[Token]:
+        return reader.unclaimed(run_from(line, second.box.x0, second.size))
+
+    if any(line.box.top > second.box.bottom and column(line) for line in lines):
+        return None
+    for lj, line in enumerate(next_page):
+        run = column(line)
+        if run:
+            return (lj, run[0]) if run[0].text == "3." else None
+    return None
+
+
+def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:
+    """Each rank's name: the run after it on its line, and the lines of the name column just around it
+    (a name wrapped in a narrow panel, its lines aligned to the rank's top or middle)."""
+    names = [run_after(lines[lj], rank, first_gap=4.0) for lj, rank in chain]
+    starts = [n[0].box.x0 for n in names if n]
+    if not starts:
+        return names
+    x_name, size = min(starts), chain[0][1].size
+    mids = [rank.box.ymid for _, rank in chain]
+    rank_lines = {lj for lj, _ in chain}
+    for lj in range(max(0, chain[0][0] - 2), min(len(lines), chain[-1][0] + 3)):
+        line = lines[lj]
+        # a name's other line: between the ranks, half a line above the first, or a line below the last
+        if lj in rank_lines or not mids[0] - 0.8 * size <= line.box.ymid <= mids[-1] + 1.3 * size:
+            continue
+        run = reader.unclaimed(run_from(line, x_name, size))
+        if run and abs(run[0].box.x0 - x_name) <= 0.5 * size:
+            names[min(range(len(mids)), key=lambda k: abs(mids[k] - line.box.ymid))] += run
+    return [sorted(n, key=lambda t: (round(t.box.top), t.box.x0)) for n in names]
+
+
+def _panel_run(line: Line, rank: Token) -> list[Token]:
+    """The line's run in the column of a panel whose first rank is ``rank``: starting at the rank, or up to
+    three font sizes left of it (ranks indented as list markers, or right-aligned in a column of their
+    own), and reaching over the rank (not a table cell that ends before the panel)."""
+    for t in line.tokens:
+        if rank.box.x0 - 3.0 * rank.size <= t.box.x0 <= rank.box.x0 + rank.size:
+            run = [t] + run_after(line, t)
+            if run[-1].box.x1 > rank.box.x0:
+                return run
+    return []
+
+
+def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
+    for lj in range(li - 1, -1, -1):
+        line = lines[lj]
+        if first.box.top - line.box.bottom > 6 * first.size:
+            break
+        run = _panel_run(line, first)
+        if run and (id(run[0]) in reader.roles or RANK_TEXT.match(run[0].text)):
+            break  # an earlier panel or another item stands in between: this panel has no title
+        if run:
+            if reader.layout.panel_heading.match(" ".join(t.text for t in run)):
+                return [], None
+            return _title_lines_above(reader, lines, lj, first, run) + run, lj
+    return [], None
+
+
+def _title_lines_above(reader, lines, lj, first, run) -> list[Token]:
+    """A title wrapped in a narrow panel: the lines just above its last one, in the panel's column, in
+    the same font and with no gap between them (not the panel heading)."""
+    def heading(lk: int) -> bool:
+        text = " ".join(t.text for t in _panel_run(lines[lk], first)) if lk >= 0 else ""
+        return bool(reader.layout.panel_heading.match(text))
+
+    above: list[Token] = []
+    top = run[0]
+    for lk in range(lj - 1, max(-1, lj - 3), -1):
+        more = _panel_run(lines[lk], first)
+        if not more or any(id(t) in reader.roles for t in more) or more[0].style != top.style \
+                or top.box.top - more[-1].box.bottom > 0.5 * top.size \
+                or heading(lk) or heading(lk - 1) or any(YEAR_TEXT.match(t.text) for t in more):
+            break  # not the title's: the heading, or its last line ("aanvragen 2023")
+        above = more + above
+        top = more[0]
+    return above
+
+
+def claim_panel_headings(reader: PageReader, page_lines) -> None:
+    """A panel heading left apart from its panel (e.g. at the foot of a page): still a heading, with the
+    line that continues it (``aanvragen 2023``)."""
+    for p, lines in enumerate(page_lines):
+        for i, line in enumerate(lines):
+            for t in reader.free(line):
+                run = [t] + run_after(line, t)
+                if not reader.layout.panel_heading.match(" ".join(x.text for x in run)):
+                    continue
+                reader.claim(run, Kind.PANEL_HEADING)
+                reader.claim(_heading_continuation(reader, page_lines, p, i, t), Kind.PANEL_HEADING)
+                break
+
+
+def _heading_continuation(reader: PageReader, page_lines, p: int, i: int, t: Token) -> list[Token]:
+    """The rest of a wrapped panel heading (``nationaliteiten`` | ``aanvragen 2023``): up to three short
+    lines of its column, each close below the last (other columns' lines may stand between; a heading
+    that ends its page goes on at the top of the next), down to the one holding the year."""
+    def column(lines: list[Line]) -> list[tuple[Line, list[Token]]]:
+        return [(ln, run) for ln in lines if (run := run_from(ln, t.box.x0, t.size))]
+
+    lines, found, last = page_lines[p], [], page_lines[p][i]
+    below = column(lines[i + 1:])
+    if not below and i + 1 == len(lines) and p + 1 < len(page_lines):
+        below, last = column(page_lines[p + 1]), None
+    for ln, run in below[:3]:
+        if last is not None and ln.box.top - last.box.bottom > 0.8 * t.size:
+            break
+        more = reader.unclaimed(run)
+        if not more or len(more) > 3:
+            break
+        found += more
+        if any(YEAR_TEXT.match(x.text) for x in more):
+            return found
+        last = ln
+    return []
+
+
+def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
+    """A panel broken by a page: its title is the last line of the page before, in the same column."""
+    for line in reversed(lines):
+        run = _panel_run(line, first)
+        if run:
+            if any(id(t) in reader.roles for t in run) or RANK_TEXT.match(run[0].text) \
+                    or reader.layout.panel_heading.match(" ".join(t.text for t in run)):
+                return []
+            return run
+    return []
+
+
+def _panel_heading_year(reader, lines, li, first) -> int | None:
+    """The year in the nearest panel heading above, in the panel's column (heading may wrap)."""
+    for lj in range(li - 1, -1, -1):
+        run = _panel_run(lines[lj], first)
+        text = " ".join(t.text for t in run)
+        if run and reader.layout.panel_heading.match(text):
+            block = [run]  # and the lines of the panel's column below it, down to the panel's title
+            for nxt in range(lj + 1, li):
+                more = reader.unclaimed(_panel_run(lines[nxt], first))
+                if more:
+                    block.append(more)
+            tokens = [t for part in block for t in part]
+            reader.claim(tokens, Kind.PANEL_HEADING)
+            years = [int(t.text) for t in tokens if YEAR_TEXT.match(t.text)]
+            return years[0] if years else None
+        if run and RANK_TEXT.match(run[0].text):
+            return None  # an earlier panel stands between: no heading of our own
+    return None

@@ -1,0 +1,103 @@
+"""Table titles: the label-column text on the header's line or on lines that overlap it vertically, and
+a caption standing above the header (the first half of a wrapped title, a heading over an untitled header,
+a title left at the foot of the page before)."""
+
+from __future__ import annotations
+
+import statistics
+from typing import TYPE_CHECKING
+
+from pipeline.extract.geometry import run_after
+from pipeline.extract.headers import Header
+from pipeline.extract.notes import starts_footnote
+from pipeline.extract.words import Line
+from pipeline.model import Kind, Token
+
+if TYPE_CHECKING:
+    from pipeline.extract.reader import PageReader
+    from pipeline.extract.rows import FoundTable
+
+
+def read_titles(reader: PageReader) -> None:
+    """Claims each table's title text as ``TITLE`` and sets its ``title_lines``. Relies on the rows: a
+    caption search stops at a line already claimed (the table above, or a panel), and a title at the foot
+    of the page before is not the wrapped end of a row there."""
+    for table in reader.tables:
+        attach_titles(reader, table, reader.page_lines)
+
+
+def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
+    """Title text on the header line, on lines overlapping it, and just above it."""
+    h = table.header
+    lines = page_lines[h.page - 1]
+    band_top, band_bottom = h.band
+    title_tokens = [t for t in reader.free(h.line) if h.in_label_column(t.box)]
+    table.title_lines = [Line(tuple(title_tokens))] if title_tokens else []
+    reader.claim(title_tokens, Kind.TITLE)
+    for line in lines:
+        if line is h.line:
+            continue
+        toks = [t for t in reader.free(line) if h.in_label_column(t.box)]
+        if toks and line.box.top < band_bottom and line.box.bottom > band_top:
+            table.title_lines.append(Line(tuple(toks)))
+            reader.claim(toks, Kind.TITLE)
+    table.title_lines.sort(key=lambda ln: ln.box.top)
+    previous_page = page_lines[h.page - 2] if h.page > 1 else []
+    for toks in _caption_lines(reader, h, lines, [t for ln in table.title_lines for t in ln.tokens], previous_page):
+        table.title_lines.insert(0, Line(tuple(toks)))
+        reader.claim(toks, Kind.TITLE)
+
+
+def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token],
+                   previous_page: list[Line]) -> list[list[Token]]:
+    """Title text standing above the year header: a caption or heading over a header without a title
+    (beside a floating panel, say), or the first half of a title whose second half shares the years' line.
+    Nearest line first."""
+    found: list[list[Token]] = []
+    below = min([h.line.box.top, *(ln.box.top for ln in lines if ln.box.top < h.band[1] and ln.box.bottom > h.band[0])])
+    above = [ln for ln in lines if ln.box.bottom <= below + 0.1 * h.size]
+    for line in sorted(above, key=lambda ln: -ln.box.top):
+        starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
+        gap = below - line.box.bottom
+        if not starts:
+            if title_tokens or found or gap > 8 * h.size:
+                break
+            continue  # nothing in the label column (a panel floating beside): look further up
+        toks = [starts[0]] + run_after(line, starts[0])
+        if any(id(t) in reader.roles for t in toks):
+            break  # the table above, or a panel: no caption here
+        ref = title_tokens or (found[0] if found else toks)
+        size = statistics.median(t.size for t in toks)
+        same_type = abs(size - statistics.median(t.size for t in ref)) <= 0.12 * size
+        if title_tokens:  # only the first half of a title: same type, right above it, wrapped (so it is wide)
+            wide = toks[-1].box.x1 - toks[0].box.x0 >= 0.5 * (h.cols[0].x0 - toks[0].box.x0)
+            if gap > 0.5 * size or not same_type or not wide or not {t.font for t in toks} <= {t.font for t in ref}:
+                break
+        elif found and (gap > 1.0 * size or not same_type):
+            break
+        found.append(toks)
+        below = line.box.top
+    else:
+        if not title_tokens and not found:  # the title was left at the foot of the page before
+            foot = _caption_at_page_foot(reader, h, previous_page)
+            if foot:
+                found.append(foot)
+    return found
+
+
+def _caption_at_page_foot(reader: PageReader, h: Header, lines: list[Line]) -> list[Token]:
+    """A title left alone at the foot of the page before (not the wrapped end of a row just above it)."""
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i]
+        near_row = any(reader.roles.get(id(t)) in (Kind.VALUE, Kind.LABEL) for ln in lines[max(0, i - 2):i]
+                       if line.box.top - ln.box.bottom <= 0.8 * line.size for t in ln.tokens)
+        if all(reader.roles.get(id(t)) is Kind.FURNITURE for t in line.tokens):
+            continue
+        starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
+        if not starts:
+            continue
+        toks = [starts[0]] + run_after(line, starts[0])
+        if starts_footnote(reader, toks):
+            continue
+        return [] if near_row or any(id(t) in reader.roles for t in toks) else toks
+    return []
