@@ -5,12 +5,14 @@ from __future__ import annotations
 import logging
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.lock import output_lock
 from pipeline.runner import (
     Options,
     Outcome,
@@ -38,6 +40,11 @@ def _setup_logging(debug: bool) -> None:
         logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+def lock_wait_option(f):
+    return click.option("--lock-wait", default=60.0, show_default=True, type=click.FloatRange(0),
+                        help="Seconds to wait while another run writes into the same --out.")(f)
+
+
 def debug_option(f):
     return click.option("--debug", is_flag=True, help="Print tracebacks (for bug reports).")(f)
 
@@ -55,7 +62,7 @@ def cli() -> None:
 
 @cli.command(epilog=EPILOG_EXTRACT)
 @click.argument("pdfs", nargs=-1, metavar="[PDF ...]")
-@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(),
               help="Output folder; each release goes to OUT/<release_year>/.")
 @click.option("--allow-unmapped", is_flag=True, help="Write rows whose labels schemas/ does not know "
               "(empty ids, mapped = false) and exit 0 with a warning.")
@@ -64,8 +71,9 @@ def cli() -> None:
 @click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(0),
               help="Seconds allowed per PDF (0: no limit).")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1), help="Parallel processes [default: number of cores].")
+@lock_wait_option
 @debug_option
-def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, debug) -> None:
+def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, lock_wait, debug) -> None:
     """Extract, normalize, validate and write each release PDF (default: every raw/*.pdf)."""
     _setup_logging(debug)
     paths = list(pdfs) or sorted(str(p) for p in Path("raw").glob("*.pdf"))
@@ -75,7 +83,8 @@ def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, debug
                    timeout=timeout, debug=debug)
     jobs = jobs or os.cpu_count() or 1
     progress = _progress(len(paths))
-    outcomes = run_batch(paths, opts, jobs, on_done=progress)
+    with _locked(opts.out, "extract", lock_wait, debug):
+        outcomes = run_batch(paths, opts, jobs, on_done=progress)
     if len(outcomes) > 1:
         ok = sum(1 for o in outcomes if o.exit_code == 0)
         click.echo(f"summary: {ok} of {len(outcomes)} PDFs extracted", err=True)
@@ -88,18 +97,15 @@ def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, debug
 Example:
   jaarcijfers extract raw/*.pdf --out output && jaarcijfers panel --out output
 """)
-@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(),
               help="Folder holding the extracted releases; the panel goes to OUT/panel/.")
+@lock_wait_option
 @debug_option
-def panel(out, debug) -> None:
+def panel(out, lock_wait, debug) -> None:
     """Combine every release under OUT into one long panel, flagging revised numbers."""
     _setup_logging(debug)
-    try:
+    with _locked(Path(out), "panel", lock_wait, debug):
         written, n_releases, n_revisions = build_panel(Path(out))
-    except PipelineError as exc:
-        if debug:
-            raise
-        _fail(exc.exit_code, exc.message)
     click.echo(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
                f"{Path(out) / 'panel'}/", err=True)
 
@@ -146,6 +152,20 @@ def dictionary(out, debug) -> None:
             raise
         _fail(exc.exit_code, exc.message)
     click.echo(f"data dictionary -> {written}", err=True)
+
+
+@contextmanager
+def _locked(out: Path, command: str, wait: float, debug: bool):
+    """Hold OUT's lock around the block; a PipelineError (another run holds it) is one line and its code."""
+    try:
+        with output_lock(out, command, wait) as notes:
+            for line in notes:
+                click.echo(line, err=True)
+            yield
+    except PipelineError as exc:
+        if debug:
+            raise
+        _fail(exc.exit_code, exc.message)
 
 
 def _progress(total: int):

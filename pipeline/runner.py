@@ -147,7 +147,7 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     from pipeline.datapackage import datapackage_json
     from pipeline.normalize import normalize
     from pipeline.validate import validate
-    from pipeline.write import write_pictures, write_release, write_report
+    from pipeline.write import write_release, write_report
 
     if raw is None:
         raw = read(path, opts)
@@ -155,12 +155,11 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
     directory = opts.out / str(release.release_year)
     if not report.ok:
-        write_report(report, directory)
         from pipeline.pictures import (
             inspect_pdf,  # Pillow is only needed when a release fails
         )
 
-        write_pictures(inspect_pdf(path, raw, opts.password), directory / "inspect")
+        write_report(report, directory, inspect_pdf(path, raw, opts.password))
         raise failure_error(path, report, directory)
     write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas)})
     return release, report
@@ -276,13 +275,14 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
     """Read every release under ``out``, write ``out/panel/`` (observations and revisions)."""
     import pandas as pd
 
+    from pipeline.staging import replaced_directory
     from pipeline.vintages import find_releases, releases_to_panel
-    from pipeline.write import atomic_files, frame_to_csv, frame_to_parquet
+    from pipeline.write import frame_to_csv, frame_to_parquet
 
     paths = find_releases(out)
     panel, revisions = releases_to_panel([pd.read_parquet(p) for p in paths])
     directory = out / "panel"
-    with atomic_files(directory) as stage:
+    with replaced_directory(directory) as stage:
         frame_to_csv(panel, stage("observations.csv"))
         frame_to_parquet(panel, stage("observations.parquet"))
         frame_to_csv(revisions, stage("revisions.csv"))

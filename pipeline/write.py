@@ -1,8 +1,9 @@
-"""Write stage: the only code that touches output files. Every file is written atomically.
+"""Write stage: the only code that touches output files. A release is written whole or not at all.
 
-Files are first written beside their target under a hidden temporary name, then moved into place with
-``os.replace``; a failure or crash never leaves a half-written file under its real name, and earlier
-outputs stay as they were until the new ones are complete.
+Every release directory is written in full under a hidden staging name beside it and then swapped in one
+step (``pipeline.staging``): after a crash or a kill at any moment, ``DIR/<year>/`` holds either the complete
+old release or the complete new one. A failed release writes only its validation report (and page
+pictures) and keeps the data files of the last good release, in the same one step.
 """
 
 from __future__ import annotations
@@ -16,22 +17,21 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
-from pipeline.errors import OutputError
 from pipeline.model import Release, Report
+from pipeline.staging import output_error, make_folder, replaced_directory
 
 DATA_TABLES = ("observations", "top_nationalities", "footnotes")
+REPORT_FILES = ("validation.json", "validation.md")
+PICTURES = "inspect"
 _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
 @contextmanager
 def atomic_files(directory: Path) -> Iterator[Callable[[str], Path]]:
-    """Hand out temporary paths in ``directory``; on success move them all into place, else remove them."""
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(directory, f"could not create the output folder ({exc.strerror or exc}).",
-                          "Choose a writable folder with --out.") from exc
+    """Single files added to a folder that holds others (docs/): each staged beside its target and moved
+    into place, all of them on success, none on failure."""
+    make_folder(directory)
     staged: list[tuple[Path, Path]] = []
 
     def stage(name: str) -> Path:
@@ -49,9 +49,7 @@ def atomic_files(directory: Path) -> Iterator[Callable[[str], Path]]:
         for tmp, _ in staged:
             tmp.unlink(missing_ok=True)
         if isinstance(exc, OSError):
-            raise OutputError(directory, f"could not write the outputs ({exc.strerror or exc}).",
-                              "Check that the folder is writable and has free space; earlier outputs "
-                              "are untouched.") from exc
+            raise output_error(directory, exc) from exc
         raise
 
 
@@ -64,9 +62,10 @@ def frame_to_parquet(df: pd.DataFrame, path: Path) -> None:
 
 
 def write_release(release: Release, report: Report, directory: Path, extra: dict[str, str] | None = None) -> list[Path]:
-    """Data files, ``extra`` text files (e.g. datapackage.json) and the report, all or nothing."""
+    """Data files, ``extra`` text files (e.g. datapackage.json) and the report: ``directory`` is replaced
+    whole, in one step, or left as it was."""
     written = []
-    with atomic_files(directory) as stage:
+    with replaced_directory(directory) as stage:
         for name in DATA_TABLES:
             df: pd.DataFrame = getattr(release, name)
             frame_to_csv(df, stage(f"{name}.csv"))
@@ -79,10 +78,15 @@ def write_release(release: Release, report: Report, directory: Path, extra: dict
     return written
 
 
-def write_report(report: Report, directory: Path) -> list[Path]:
-    """Only the validation report (a failed release): data files already there are left untouched."""
-    with atomic_files(directory) as stage:
-        return _stage_report(report, stage, directory)
+def write_report(report: Report, directory: Path, pictures=()) -> list[Path]:
+    """A failed release: its validation report and page ``pictures`` (``inspect/page-N.png``) replace those
+    in ``directory``, in one step; the data files of the last good release there are kept, byte for byte."""
+    with replaced_directory(directory, keep=lambda name: name not in (*REPORT_FILES, PICTURES)) as stage:
+        written = _stage_report(report, stage, directory)
+        for number, image in enumerate(pictures, start=1):
+            image.save(stage(f"{PICTURES}/page-{number}.png"), format="PNG", optimize=False)
+            written.append(directory / PICTURES / f"page-{number}.png")
+    return written
 
 
 def _stage_report(report: Report, stage, directory: Path) -> list[Path]:
@@ -129,7 +133,7 @@ def report_to_markdown(report: Report) -> str:
 
 
 def write_pictures(images, directory: Path) -> list[Path]:
-    """``page-1.png`` ... one per page, atomically."""
+    """``page-1.png`` ... one per page, each atomically (``jaarcijfers inspect``: a folder the user chose)."""
     written = []
     with atomic_files(directory) as stage:
         for number, image in enumerate(images, start=1):
