@@ -4,6 +4,11 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
+# $(call jaarcijfers,ARGS): run the CLI; on failure the last line of the recipe names its exit code
+# (make then adds its own "*** [...] Error N" line and exits 2, whatever N was).
+jaarcijfers = echo "jaarcijfers $(1)"; $(PY) -m pipeline $(1) || { rc=$$?; \
+	echo "jaarcijfers $(firstword $(1)) exited $$rc: see the lines above" >&2; exit $$rc; }
+
 .DEFAULT_GOAL := help
 .PHONY: help extract test bench inspect panel docs clean
 
@@ -17,7 +22,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/
-	$(PY) -m pipeline extract --out output
+	@$(call jaarcijfers,extract --out output)
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q

@@ -18,6 +18,7 @@ from pipeline.runner import (
     Outcome,
     build_panel,
     inspect_one,
+    render_dictionary,
     run_batch,
     write_dictionary,
 )
@@ -49,6 +50,12 @@ def debug_option(f):
     return click.option("--debug", is_flag=True, help="Print tracebacks (for bug reports).")(f)
 
 
+def schemas_option(f):
+    return click.option("--schemas", "schemas_dir", default=None, type=click.Path(path_type=Path),
+                        metavar="DIR", help="Read the mappings from DIR, a copy of the project's schemas/ "
+                        "[default: $JAARCIJFERS_SCHEMAS, else the schemas installed with jaarcijfers].")(f)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="jaarcijfers")
 def cli() -> None:
@@ -72,15 +79,16 @@ def cli() -> None:
               help="Seconds allowed per PDF (0: no limit).")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1), help="Parallel processes [default: number of cores].")
 @lock_wait_option
+@schemas_option
 @debug_option
-def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, lock_wait, debug) -> None:
+def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, lock_wait, schemas_dir, debug) -> None:
     """Extract, normalize, validate and write each release PDF (default: every raw/*.pdf)."""
     _setup_logging(debug)
     paths = list(pdfs) or sorted(str(p) for p in Path("raw").glob("*.pdf"))
     if not paths:
         _fail(2, "raw/: no PDF found. Put the release PDF in raw/ or pass its path.")
     opts = Options(out=Path(out), allow_unmapped=allow_unmapped, password=password, max_pages=max_pages,
-                   timeout=timeout, debug=debug)
+                   timeout=timeout, debug=debug, schemas_dir=schemas_dir)
     jobs = jobs or os.cpu_count() or 1
     progress = _progress(len(paths))
     with _locked(opts.out, "extract", lock_wait, debug):
@@ -122,13 +130,14 @@ Example:
               help="Folder for page-N.png  [default: output/inspect/<PDF name>]")
 @click.option("--password", default=None, help="Password of an encrypted PDF.")
 @click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1))
+@schemas_option
 @debug_option
-def inspect(pdf, out, password, max_pages, debug) -> None:
+def inspect(pdf, out, password, max_pages, schemas_dir, debug) -> None:
     """Draw what was found on each page: one PNG per page, every item boxed by kind."""
     _setup_logging(debug)
     out = Path(out) if out else Path("output") / "inspect" / Path(pdf).stem
     try:
-        written = inspect_one(Path(pdf), out, password, max_pages)
+        written = inspect_one(Path(pdf), out, password, max_pages, schemas_dir)
     except PipelineError as exc:
         if debug:
             raise
@@ -137,16 +146,22 @@ def inspect(pdf, out, password, max_pages, debug) -> None:
 
 
 @cli.command(epilog="""\b
-Example:
-  jaarcijfers dictionary --out docs/data-dictionary.md
+Examples:
+  jaarcijfers dictionary --out docs/data-dictionary.md   # what `make docs` runs
+  jaarcijfers dictionary --schemas my-schemas/ > my-dictionary.md
 """)
-@click.option("--out", "out", default="docs/data-dictionary.md", show_default=True, type=click.Path(dir_okay=False))
+@click.option("--out", "out", default=None, type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help="Write the dictionary to FILE  [default: print it on stdout]")
+@schemas_option
 @debug_option
-def dictionary(out, debug) -> None:
-    """Generate the data dictionary (every table and metric) from schemas/."""
+def dictionary(out, schemas_dir, debug) -> None:
+    """The data dictionary (every table, metric, nationality and check) from schemas/, as Markdown."""
     _setup_logging(debug)
     try:
-        written = write_dictionary(Path(out))
+        if out is None:
+            click.echo(render_dictionary(schemas_dir), nl=False)
+            return
+        written = write_dictionary(out, schemas_dir)
     except PipelineError as exc:
         if debug:
             raise

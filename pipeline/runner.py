@@ -30,7 +30,7 @@ from pipeline.errors import (
     ValidationFailed,
 )
 from pipeline.model import RawRelease, Release, Report
-from pipeline.schemas import SCHEMAS_DIR, Schemas, load_schemas
+from pipeline.schemas import Schemas, load_schemas
 
 log = logging.getLogger("jaarcijfers")
 
@@ -43,7 +43,7 @@ class Options:
     max_pages: int = 200
     timeout: float = 300.0
     debug: bool = False
-    schemas_dir: Path | None = None
+    schemas_dir: Path | None = None  # --schemas; None: $JAARCIJFERS_SCHEMAS or the packaged ones
 
 
 @dataclass
@@ -85,7 +85,7 @@ def read(path: Path, opts: Options) -> RawRelease:
     """The extract stage, within the time limit."""
     from pipeline.extract import extract_pdf
 
-    schemas = load_schemas(opts.schemas_dir or SCHEMAS_DIR)
+    schemas = load_schemas(opts.schemas_dir)
     with time_limit(opts.timeout, path), collect_cycles_once():
         return extract_pdf(path, schemas, password=opts.password, max_pages=opts.max_pages)
 
@@ -214,7 +214,7 @@ def run_one(path: str, opts: Options, *, alongside: bool = False) -> Outcome:
     """One PDF, start to end, as an Outcome (safe to run in a worker process). With ``alongside`` the PDF is
     read in a second process (``read_alongside``)."""
     try:
-        schemas = load_schemas(opts.schemas_dir or SCHEMAS_DIR)
+        schemas = load_schemas(opts.schemas_dir)
         raw = read_alongside(Path(path), opts) if alongside else None
         release, report = process(Path(path), opts, schemas, raw)
     except PipelineError as exc:
@@ -292,22 +292,29 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
     return written, len(paths), len(revisions)
 
 
-def inspect_one(path: Path, out: Path, password: str | None, max_pages: int) -> list[Path]:
+def inspect_one(path: Path, out: Path, password: str | None, max_pages: int,
+                schemas_dir: Path | None = None) -> list[Path]:
     """Pictures of what was found on every page of one PDF, into ``out``."""
     from pipeline.extract import read_pdf
     from pipeline.pictures import inspect_pdf
     from pipeline.write import write_pictures
 
-    schemas = load_schemas()
+    schemas = load_schemas(schemas_dir)
     raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
     return write_pictures(inspect_pdf(path, raw, password), out)
 
 
-def write_dictionary(path: Path) -> Path:
-    """docs/data-dictionary.md from schemas/."""
-    from pipeline.dictionary import render_dictionary
+def render_dictionary(schemas_dir: Path | None = None) -> str:
+    """The data dictionary (Markdown) of the schemas a run would read."""
+    from pipeline.dictionary import render_dictionary as render
+
+    return render(load_schemas(schemas_dir))
+
+
+def write_dictionary(path: Path, schemas_dir: Path | None = None) -> Path:
+    """The data dictionary to ``path`` (the project's is docs/data-dictionary.md, ``make docs``)."""
     from pipeline.write import atomic_files
 
     with atomic_files(path.parent) as stage:
-        stage(path.name).write_text(render_dictionary(load_schemas()), encoding="utf-8")
+        stage(path.name).write_text(render_dictionary(schemas_dir), encoding="utf-8")
     return path

@@ -25,8 +25,8 @@ from pydantic import (
 )
 
 from pipeline.errors import ConfigError
+from pipeline.schema_files import ENV_VAR, SchemasDir, find_schemas
 
-SCHEMAS_DIR = Path(__file__).resolve().parent.parent / "schemas"
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available: 10x faster
 SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 Unit = Literal["count", "percent", "fte"]
@@ -161,11 +161,11 @@ class Layout:
     caption_number: re.Pattern
 
 
-def _load(path: Path, model: type[BaseModel]):
+def _load(path: Path, model: type[BaseModel], source: SchemasDir):
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except FileNotFoundError:
-        raise ConfigError(path, "the schema file is missing.", "Restore it from git.") from None
+        raise ConfigError(path, *source.missing(path.name)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(path, f"is not valid YAML ({str(exc).splitlines()[0]}).", "Fix the file.") from None
     try:
@@ -179,20 +179,27 @@ def _load(path: Path, model: type[BaseModel]):
 class Schemas:
     """Every mapping the pipeline needs, with the look-ups normalize uses."""
 
-    def __init__(self, directory: Path = SCHEMAS_DIR) -> None:
-        self.dir = Path(directory)
-        self.tables: dict[str, TableMap] = _load(self.dir / "tables.yaml", TablesFile).tables
-        self.metrics: dict[str, MetricDef] = _load(self.dir / "metrics.yaml", MetricsFile).metrics
-        self.nationalities = _load(self.dir / "nationalities.yaml", NationalitiesFile).nationalities
-        self.checks: list[CheckDef] = _load(self.dir / "checks.yaml", ChecksFile).checks
-        self.footnotes: list[KnownFootnote] = _load(self.dir / "footnotes.yaml", FootnotesFile).footnotes
-        lay = _load(self.dir / "layout.yaml", LayoutFile)
+    def __init__(self, directory: Path | str | SchemasDir | None = None) -> None:
+        self.source = directory if isinstance(directory, SchemasDir) else find_schemas(directory)
+        self.dir = self.source.path
+        if not self.dir.is_dir():
+            raise ConfigError(self.dir, *self.source.missing())
+        self.tables: dict[str, TableMap] = self._load("tables.yaml", TablesFile).tables
+        self.metrics: dict[str, MetricDef] = self._load("metrics.yaml", MetricsFile).metrics
+        self.nationalities = self._load("nationalities.yaml", NationalitiesFile).nationalities
+        self.checks: list[CheckDef] = self._load("checks.yaml", ChecksFile).checks
+        self.footnotes: list[KnownFootnote] = self._load("footnotes.yaml", FootnotesFile).footnotes
+        lay = self._load("layout.yaml", LayoutFile)
         self.layout = Layout(re.compile(lay.release_title), re.compile(lay.panel_heading),
                              tuple(re.compile(p) for p in lay.page_number), re.compile(lay.caption_number))
         self._cross_check()
 
+    def _load(self, name: str, model: type[BaseModel]):
+        return _load(self.dir / name, model, self.source)
+
     def path(self, name: str) -> str:
-        return f"schemas/{name}"
+        """How messages name a mapping file: the project's ``schemas/...``, or the maintainer's own copy."""
+        return str(self.dir / name) if self.source.origin in ("--schemas", ENV_VAR) else f"schemas/{name}"
 
     def _cross_check(self) -> None:
         for tid, t in self.tables.items():
@@ -257,13 +264,14 @@ class Schemas:
         return [mid for mid, m in t.metrics.items() if (m.first_year or 0) <= year <= (m.last_year or 9999)]
 
 
-def load_schemas(directory: Path = SCHEMAS_DIR) -> Schemas:
-    """Schemas, loaded once per process (a batch worker reuses them for every PDF) until a file changes."""
-    directory = Path(directory)
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(directory.glob("*.yaml")))
-    return _cached_schemas(directory, stamp)
+def load_schemas(directory: Path | str | None = None) -> Schemas:
+    """Schemas from ``find_schemas(directory)``, loaded once per process (a batch worker reuses them for
+    every PDF) until a file changes."""
+    source = find_schemas(directory)
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(source.path.glob("*.yaml")))
+    return _cached_schemas(source, stamp)
 
 
 @lru_cache(maxsize=4)
-def _cached_schemas(directory: Path, stamp: tuple) -> Schemas:
-    return Schemas(directory)
+def _cached_schemas(source: SchemasDir, stamp: tuple) -> Schemas:
+    return Schemas(source)
