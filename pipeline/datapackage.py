@@ -15,6 +15,9 @@ from pipeline import __version__
 from pipeline.model import Release
 from pipeline.schemas import Schemas
 
+# Where the IND publishes its releases (the source's home; a release's own file is named in "path").
+PUBLISHER_PAGE = "https://ind.nl/nl/over-ons/cijfers-en-publicaties"
+
 
 def sha256(path: Path) -> str:
     """The SHA-256 of the file's bytes, as lowercase hex (read in chunks)."""
@@ -102,6 +105,7 @@ def descriptor(release: Release, pdf: Path, schemas: Schemas) -> dict:
         "version": str(year),
         "sources": [{"title": f"Immigratie- en Naturalisatiedienst (IND): {release.title or f'Jaarcijfers - {year}'}",
                      "path": Path(pdf).name, "publisher": "Immigratie- en Naturalisatiedienst (IND)",
+                     "url": PUBLISHER_PAGE,
                      "release_year": year, "sha256": sha256(Path(pdf))}],
         "pipeline": {"name": "jaarcijfers", "version": __version__},
         "units": {"count": "a number of cases, people, documents or calls", "percent": "a percentage, 0-100",

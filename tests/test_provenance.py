@@ -89,6 +89,8 @@ def test_datapackage_passes_frictionless_validate(tmp_path):
     source = descriptor["sources"][0]
     assert source["sha256"] == hashlib.sha256(RAW_2023.read_bytes()).hexdigest()
     assert "IND" in source["title"] and source["release_year"] == 2023
+    assert source["publisher"] == "Immigratie- en Naturalisatiedienst (IND)"
+    assert (source["path"], source["url"]) == (RAW_2023.name, "https://ind.nl/nl/over-ons/cijfers-en-publicaties")
     assert descriptor["pipeline"]["name"] == "jaarcijfers"
     assert descriptor["tables"]["staffing"]["metrics"]["total_staff"]["unit"] == "fte"
 
