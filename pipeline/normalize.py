@@ -11,6 +11,7 @@ import re
 import pandas as pd
 
 from pipeline.model import RawRelease, RawTable, Release, Unmapped
+from pipeline.numbers import parse_number
 from pipeline.schemas import Schemas
 
 OBSERVATION_COLUMNS = ["release_year", "section_nl", "table_id", "table_nl", "metric_id", "label_nl", "year",
@@ -18,26 +19,6 @@ OBSERVATION_COLUMNS = ["release_year", "section_nl", "table_id", "table_nl", "me
 PANEL_COLUMNS = ["release_year", "table_id", "table_nl", "year", "rank", "nationality_nl", "nationality_code",
                  "page", "x0", "top", "x1", "bottom"]
 FOOTNOTE_COLUMNS = ["release_year", "footnote_id", "text", "table_id", "metric_id"]
-
-_NUMBER = re.compile(r"^(?P<int>\d{1,3}(?:\.\d{3})+|\d+)(?:,(?P<frac>\d+))?(?P<pct>[\s\u00a0\u202f]?%)?$")
-_MISSING = {"-", "–", "—"}
-
-
-def parse_number(raw: str) -> float | None:
-    """A Dutch number as printed: ``41.820`` -> 41820.0, ``89%`` / ``89 %`` -> 89.0, ``-`` -> None.
-
-    Raises ``ValueError`` for anything else, so that nothing odd passes as a number.
-    """
-    text = raw.strip()
-    if text in _MISSING:
-        return None
-    m = _NUMBER.match(text)
-    if not m:
-        raise ValueError(f"not a Dutch number: {raw!r}")
-    digits = m.group("int").replace(".", "")
-    frac = m.group("frac")
-    return float(f"{digits}.{frac}") if frac else float(digits)
-
 
 def clean_text(text: str) -> str:
     """White space collapsed, as printed otherwise."""

@@ -14,7 +14,7 @@ from pandera.errors import SchemaErrors
 from pandera.typing import Series
 
 from pipeline.model import CheckResult, RawRelease, Release, Report
-from pipeline.normalize import parse_number
+from pipeline.numbers import parse_number
 from pipeline.schemas import CheckDef, Schemas
 
 POSITION = ["page", "x0", "top", "x1", "bottom"]

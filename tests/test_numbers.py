@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pipeline.normalize import clean_text, parse_number
+from pipeline.normalize import clean_text
+from pipeline.numbers import is_figure, parse_number
 from pipeline.schemas import match_key
 
 
@@ -27,6 +28,25 @@ def test_percentages_with_or_without_a_space(p, space):
                                        ("0%", 0), ("70", 70), ("493.782", 493782), ("11,3", 11.3)])
 def test_examples_from_the_release(raw, value):
     assert parse_number(raw) == value
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.from_regex(r"\d{1,3}", fullmatch=True),
+       st.sampled_from(["", "%", " %", "\u00a0%"]))
+def test_decimal_figures_are_figures_with_their_value(n, decimals, percent):
+    text = f"{dutch(n)},{decimals}{percent}"
+    assert is_figure(text)
+    assert parse_number(text) == pytest.approx(n + int(decimals) / 10 ** len(decimals), rel=1e-12)
+
+
+@given(st.text(alphabet="0123456789.,%-–a \u00a0", max_size=12))
+def test_a_figure_is_exactly_what_parses(text):
+    """The reader's test (is it a figure?) and the parser agree on every text: one rule."""
+    try:
+        parse_number(text)
+        parses = True
+    except ValueError:
+        parses = False
+    assert is_figure(text.strip()) == parses
 
 
 @pytest.mark.parametrize("raw", ["-", "–", " - "])

@@ -66,6 +66,19 @@ def drifted(spec_2023: dict) -> dict:
     return spec
 
 
+def with_decimals(spec_2023: dict) -> dict:
+    """Decimal figures (``11,3``, ``5.067,5``, ``11,3%``) where the 2023 release prints whole ones; the
+    staffing totals still add up."""
+    spec = copy.deepcopy(spec_2023)
+    staff = {r["id"]: r for r in table(spec, "staffing")["rows"]}
+    staff["civil_servants"]["values"][0] = "5.067,5"
+    staff["total_staff"]["values"][0] = "6.039,5"
+    staff["external_staff"]["values"][2] = "11,3"
+    staff["total_staff"]["values"][2] = "4.131,3"
+    next(r for r in table(spec, "family_reunification")["rows"] if r["id"] == "grant_rate")["values"][0] = "11,3%"
+    return spec
+
+
 def cli(*args):
     return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
                           timeout=300)
@@ -176,3 +189,15 @@ def test_unknown_keys_in_schemas_are_refused(tmp_path):
         Schemas(schemas)
     assert err.value.message.startswith(f"{schemas / 'tables.yaml'}: invalid entry at tables.family_reunification")
     assert err.value.exit_code == 2
+
+
+def test_decimal_figures_are_values(tmp_path, spec_2023):
+    spec = with_decimals(spec_2023)
+    raw, release, report = run_pipeline(str(gen.render(spec, "stacked", tmp_path / "decimals.pdf")))
+    assert raw.unaccounted == ()
+    obs = release.observations.set_index(["table_id", "metric_id", "year"])
+    assert obs.loc[("staffing", "external_staff", 2021), "value"] == 11.3
+    assert obs.loc[("staffing", "civil_servants", 2023), "value"] == 5067.5
+    assert obs.loc[("family_reunification", "grant_rate", 2023), "value"] == 11.3
+    assert_same_dataset(release, golden_tools().spec_to_frames(spec), "decimals")
+    assert report.ok, [(r.check, r.details[:2]) for r in report.errors]

@@ -10,8 +10,9 @@ import re
 import statistics
 from typing import TYPE_CHECKING
 
-from pipeline.extract.words import VALUE_TEXT, YEAR_TEXT, Line
+from pipeline.extract.words import YEAR_TEXT, Line
 from pipeline.model import Kind
+from pipeline.numbers import is_figure
 
 if TYPE_CHECKING:
     from pipeline.extract.reader import PageReader
@@ -79,4 +80,4 @@ def _has_year_header(line: Line) -> bool:
 
 def _value_row(line: Line) -> bool:
     """A label followed by numbers: a table row, never furniture (even when repeated)."""
-    return sum(1 for t in line.tokens if VALUE_TEXT.match(t.text) and t.text[0].isdigit()) >= 3
+    return sum(1 for t in line.tokens if is_figure(t.text) and t.text[0].isdigit()) >= 3

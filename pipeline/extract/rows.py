@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
-from pipeline.extract.words import VALUE_TEXT, Line
+from pipeline.extract.words import Line
 from pipeline.model import Box, Kind, Token
+from pipeline.numbers import is_figure
 
 if TYPE_CHECKING:
     from pipeline.extract.reader import PageReader
@@ -59,7 +60,7 @@ def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[F
             page = line.tokens[0].box.page
             for h in active_headers(ordered, page, line):
                 toks = [t for t in reader.free(line) if h.in_value_span(t.box)]
-                if not toks or not all(VALUE_TEXT.match(t.text) for t in toks):
+                if not toks or not all(is_figure(t.text) for t in toks):
                     continue
                 cols = [h.column_of(t.box) for t in toks]
                 if None in cols or len(set(cols)) != len(cols):

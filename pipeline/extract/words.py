@@ -34,8 +34,7 @@ _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 MARKER_TEXT = re.compile(r"^\d{1,2}(?:[,;]\d{1,2})*$")
 _RANK_GLUED = re.compile(r"^([1-9]\.)(\D.*)$")
 
-# What a token's text can say on its own (its role comes from where it stands).
-VALUE_TEXT = re.compile(r"^(?:[-–—]|\d{1,3}(?:\.\d{3})+|\d+)(?:[\s\u00a0\u202f]?%)?$")
+# What a token's text can say on its own (its role comes from where it stands; figures: pipeline.numbers).
 YEAR_TEXT = re.compile(r"^(19|20)\d\d$")
 RANK_TEXT = re.compile(r"^([1-9])\.$")
 INT_TEXT = re.compile(r"^\d{1,2}$")
