@@ -147,7 +147,11 @@ class RawRelease:
     panels: tuple[Ranking, ...]
     footnotes: tuple[RawFootnote, ...]
     audit: tuple[AuditEntry, ...]
-    page_count: int
+    pages: tuple[Box, ...]  # each page's visible area (its crop box), as the words' boxes measure it
+
+    @property
+    def page_count(self) -> int:
+        return len(self.pages)
 
     @property
     def numeric(self) -> tuple[AuditEntry, ...]:

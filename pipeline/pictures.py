@@ -2,16 +2,20 @@
 
 The maintainer looks at these when a new layout fails: what was read as a value, a label, a title, a year
 header, a panel entry, a footnote marker or text, and, in red, every number left unaccounted.
+
+The pages are rendered by pdfium straight from the file, placed by the page areas the extraction recorded:
+the PDF is not parsed or checked a second time.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pdfplumber
+import pypdfium2
 from PIL import Image, ImageDraw
 
-from pipeline.model import Kind, RawRelease
+from pipeline.errors import InputError
+from pipeline.model import Box, Kind, RawRelease
 
 RESOLUTION = 110
 COLOURS: dict[Kind, tuple[int, int, int]] = {
@@ -37,22 +41,51 @@ LEGEND = [
 ]
 
 
-def page_pictures(pdf: pdfplumber.PDF, raw: RawRelease) -> list[Image.Image]:
-    """One annotated image per page, with a legend strip at the bottom."""
+def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None) -> list[Image.Image]:
+    """One annotated image per page of the PDF ``raw`` was read from, with a legend strip at the bottom."""
     by_page: dict[int, list] = {}
     for entry in raw.audit:
         by_page.setdefault(entry.box.page, []).append(entry)
-    images = []
-    for page in pdf.pages:
-        im = page.to_image(resolution=RESOLUTION)
-        for entry in sorted(by_page.get(page.page_number, []), key=lambda e: e.kind is Kind.UNACCOUNTED):
-            b = entry.box
-            colour = COLOURS[entry.kind]
-            width = 3 if entry.kind is Kind.UNACCOUNTED else 1
-            im.draw_rect((b.x0, b.top, b.x1, b.bottom), fill=(*colour, 40), stroke=(*colour, 255),
-                         stroke_width=width)
-        images.append(with_legend(im.annotated.convert("RGB"), page.page_number, len(pdf.pages)))
-    return images
+    pages = render_pages(path, password, len(raw.pages))
+    return [with_legend(annotated(image, area, by_page.get(area.page, [])), area.page, len(pages))
+            for image, area in zip(pages, raw.pages)]
+
+
+def render_pages(path: Path, password: str | None, count: int) -> list[Image.Image]:
+    """The first ``count`` pages as images at ``RESOLUTION``."""
+    try:
+        doc = _open(path, password)
+    except pypdfium2.PdfiumError:  # read a moment ago: changed since
+        from pipeline.extract.source import DAMAGED
+
+        raise InputError(path, *DAMAGED) from None
+    try:
+        return [doc[i].render(scale=RESOLUTION / 72).to_pil().convert("RGB") for i in range(min(count, len(doc)))]
+    finally:
+        doc.close()
+
+
+def _open(path: Path, password: str | None) -> pypdfium2.PdfDocument:
+    try:
+        return pypdfium2.PdfDocument(str(path), password=password)
+    except pypdfium2.PdfiumError:
+        if password is None:
+            raise
+        return pypdfium2.PdfDocument(str(path))  # a --password a PDF without a user password does not need
+
+
+def annotated(image: Image.Image, area: Box, entries) -> Image.Image:
+    """The page with a translucent box, outlined in its kind's colour, around every entry (unaccounted last,
+    so that they stay on top)."""
+    scale = image.width / (area.x1 - area.x0)
+    draw = ImageDraw.Draw(image, "RGBA")
+    for entry in sorted(entries, key=lambda e: e.kind is Kind.UNACCOUNTED):
+        b, colour = entry.box, COLOURS[entry.kind]
+        xy = [(b.x0 - area.x0) * scale, (b.top - area.top) * scale, (b.x1 - area.x0) * scale,
+              (b.bottom - area.top) * scale]
+        draw.rectangle(xy, fill=(*colour, 40), outline=(*colour, 255),
+                       width=3 if entry.kind is Kind.UNACCOUNTED else 1)
+    return image
 
 
 def with_legend(image: Image.Image, page_number: int, pages: int) -> Image.Image:
@@ -71,13 +104,3 @@ def with_legend(image: Image.Image, page_number: int, pages: int) -> Image.Image
         draw.rectangle((x, y + 2, x + 14, y + 12), outline=COLOURS[kind], width=2)
         draw.text((x + 20, y), name, fill=(0, 0, 0))
     return out
-
-
-def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None) -> list[Image.Image]:
-    from pipeline.extract.source import open_pdf
-
-    pdf = open_pdf(path, password=password, max_pages=max(raw.page_count, 1))
-    try:
-        return page_pictures(pdf, raw)
-    finally:
-        pdf.close()

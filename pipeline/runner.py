@@ -145,6 +145,7 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     """Run every stage on one PDF (from ``raw`` if it was read already). Raises a PipelineError for anything
     that stops the release."""
     from pipeline.datapackage import datapackage_json
+    from pipeline.extract import check_recognized
     from pipeline.normalize import normalize
     from pipeline.validate import validate
     from pipeline.write import write_release, write_report
@@ -152,6 +153,7 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     if raw is None:
         raw = read(path, opts)
     release = normalize(raw, schemas)
+    check_recognized(path, raw, known_tables=bool((release.observations["table_id"].fillna("") != "").any()))
     report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
     directory = opts.out / str(release.release_year)
     if not report.ok:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pipeline.extract.geometry import READING_STEP, enclosing
 from pipeline.extract.headers import columns_overlap, reading_order
 from pipeline.extract.words import HAS_DIGIT, join_text
 from pipeline.model import AuditEntry, Cell, Kind, RawRelease, RawRow, RawTable
@@ -29,7 +30,7 @@ def assemble(reader: PageReader, source: str) -> RawRelease:
         source=source, title=reader.title, release_year=release_year,
         years=tuple(years[:3]) if years else (),
         tables=raw_tables, panels=tuple(reader.rankings), footnotes=tuple(reader.footnotes), audit=audit,
-        page_count=reader.page_count,
+        pages=tuple(reader.pages),
     )
 
 
@@ -62,11 +63,9 @@ def to_raw_table(reader: PageReader, t: FoundTable, sections) -> RawTable:
     rows = []
     for r in sorted(t.rows, key=lambda r: (r.line.box.page, r.line.box.top)):
         tokens = list(r.label_tokens) + [tok for ln in sorted(r.extra, key=lambda ln: ln.box.top) for tok in ln.tokens]
-        tokens.sort(key=lambda tok: (tok.box.page, round(tok.box.top / max(tok.size, 1) * 2), tok.box.x0))
+        tokens.sort(key=lambda tok: (tok.box.page, round(tok.box.top / (max(tok.size, 1) * READING_STEP)), tok.box.x0))
         cells = tuple(Cell(tok.text, h.years[c], tok.box) for c, tok in sorted(r.cells.items()))
-        box = r.line.box
-        for tok in tokens:
-            box = box.union(tok.box) if tok.box.page == box.page else box
+        box = enclosing([r.line.box, *(tok.box for tok in tokens)])
         rows.append(RawRow(join_text(tokens), reader.markers_of(tokens), cells, box))
     box = h.line.box
     return RawTable(

@@ -10,6 +10,7 @@ import re
 import statistics
 from typing import TYPE_CHECKING
 
+from pipeline.extract.geometry import LINE_GAP, LINE_RATIO
 from pipeline.extract.words import YEAR_TEXT, Line
 from pipeline.model import Kind
 from pipeline.numbers import is_figure
@@ -61,12 +62,12 @@ def repeated_margin_lines(page_lines: list[list[Line]]) -> list[Line]:
                 gap = lines[i + 1].box.top - line.box.bottom
             else:
                 gap = line.box.top - lines[i - 1].box.bottom
-            if gap >= 0.8 * line.size and not _has_year_header(line) and not _value_row(line):
+            if gap >= LINE_GAP * line.size and not _has_year_header(line) and not _value_row(line):
                 candidates.setdefault(re.sub(r"\d+", "#", line.text), []).append(line)
     found = []
     for lines in candidates.values():
         middle = statistics.median(ln.box.top for ln in lines)
-        same_height = [ln for ln in lines if abs(ln.box.top - middle) <= 3]
+        same_height = [ln for ln in lines if abs(ln.box.top - middle) <= LINE_RATIO * ln.size]
         if len({ln.box.page for ln in same_height}) >= 2:
             found += same_height
     return found

@@ -7,6 +7,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pipeline.extract.geometry import COLUMN_PAD, EDGE, HEADER_SLACK
 from pipeline.extract.words import YEAR_TEXT, Line
 from pipeline.model import Box, Kind
 
@@ -51,11 +52,11 @@ class Header:
         return best
 
     def in_value_span(self, box: Box) -> bool:
-        pad = 0.5 * self.size
+        pad = COLUMN_PAD * self.size
         return box.x1 > self.cols[0].x0 - pad and box.x0 < self.cols[-1].x1 + pad
 
     def in_label_column(self, box: Box) -> bool:
-        return box.x0 >= self.left - 0.5 and box.x1 <= self.cols[0].x0 + 0.5 * self.size
+        return box.x0 >= self.left - EDGE * self.size and box.x1 <= self.cols[0].x0 + COLUMN_PAD * self.size
 
 
 def find_headers(reader: PageReader, lines: list[Line]) -> list[Header]:
@@ -93,7 +94,7 @@ def active_headers(ordered: list[Header], page: int, line: Line) -> list[Header]
     top = line.box.top
     chosen: list[Header] = []
     for h in reversed(ordered):
-        if (h.page, h.band[1]) > (page, top + 0.5 * h.size) or (h.page == page and h.line is line):
+        if (h.page, h.band[1]) > (page, top + HEADER_SLACK * h.size) or (h.page == page and h.line is line):
             continue
         if any(columns_overlap(h, c) for c in chosen):  # a nearer header above owns these columns
             continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING
 
+from pipeline.extract.geometry import FOOTNOTE_INDENT, LINE_GAP, NOTE_MAX_SIZE, NOTE_SAME_SIZE, enclosing
 from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, Line, join_text
 from pipeline.model import Kind, RawFootnote, Token
 
@@ -37,7 +38,7 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
             prefix = reader.prefix.get(id(toks[0]), [])
             plain = FOOTNOTE_ID.match(toks[0].text)
             fid = prefix[0].text if prefix else (plain.group(1) if plain else None)
-            small = statistics.median(t.size for t in toks) <= 1.1 * body_size.get(line.box.page,
+            small = statistics.median(t.size for t in toks) <= NOTE_MAX_SIZE * body_size.get(line.box.page,
                                                                                    body_size.get(0, 1e9))
             starts = fid is not None and (prefix or fid in marker_ids) and len(toks) > (0 if prefix else 1) and small
             if starts:
@@ -50,9 +51,9 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
                     reader.roles[id(m)] = Kind.FOOTNOTE
                 current, prev_line = list(body), line
                 continue
-            if current and prev_line is not None and line.box.top - prev_line.box.bottom <= 0.8 * line.size \
-                    and abs(line.size - prev_line.size) <= 0.15 * prev_line.size \
-                    and toks[0].box.x0 >= current[0].box.x0 - 2 * line.size:
+            if current and prev_line is not None and line.box.top - prev_line.box.bottom <= LINE_GAP * line.size \
+                    and abs(line.size - prev_line.size) <= NOTE_SAME_SIZE * prev_line.size \
+                    and toks[0].box.x0 >= current[0].box.x0 - FOOTNOTE_INDENT * line.size:
                 reader.claim(toks, Kind.FOOTNOTE)
                 current += toks
                 prev_line = line
@@ -66,10 +67,7 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
 
 
 def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
-    box = tokens[0].box
-    for t in tokens[1:]:
-        box = box.union(t.box) if t.box.page == box.page else box
-    return RawFootnote(fid, join_text(tokens), box)
+    return RawFootnote(fid, join_text(tokens), enclosing(t.box for t in tokens))
 
 
 def starts_footnote(reader: PageReader, toks: list[Token]) -> bool:

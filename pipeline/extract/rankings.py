@@ -7,7 +7,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import run_after, run_from
+from pipeline.extract.geometry import (
+    LINE_GAP,
+    NAME_ABOVE,
+    NAME_ALIGNED,
+    NAME_BELOW,
+    PANEL_TITLE_REACH,
+    RANK_ALIGNED,
+    RANK_INDENT,
+    RANK_NAME_GAP,
+    RANK_STEP,
+    WRAP_GAP,
+    enclosing,
+    run_after,
+    run_from,
+)
 from pipeline.extract.words import RANK_TEXT, YEAR_TEXT, Line, join_text
 from pipeline.model import Kind, Ranking, RankingEntry, Token
 
@@ -45,8 +59,8 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
         for want in ("2.", "3.", "4."):
             prev_li, prev = chain[-1]
             nxt = [(lj, t) for lj, t in ranks if t.text == want and lj > prev_li
-                   and abs(t.box.x0 - prev.box.x0) <= 0.8 * t.size
-                   and 0 < t.box.top - prev.box.top <= 4 * t.size]
+                   and abs(t.box.x0 - prev.box.x0) <= RANK_ALIGNED * t.size
+                   and 0 < t.box.top - prev.box.top <= RANK_STEP * t.size]
             if not nxt:
                 break
             chain.append(min(nxt, key=lambda x: x[1].box.top))
@@ -56,23 +70,19 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
         pairs = list(zip((rank for _, rank in chain), _entry_names(reader, lines, chain)))
         if carried is not None:
             lj, rank = carried
-            pairs.append((rank, run_after(next_page[lj], rank, first_gap=4.0)))
+            pairs.append((rank, run_after(next_page[lj], rank, first_gap=RANK_NAME_GAP)))
         entries = []
         for rank, name in pairs:
             reader.claim([rank], Kind.RANK)
             reader.claim(name, Kind.PANEL)
-            box = rank.box
-            for t in name:
-                box = box.union(t.box)
+            box = enclosing([rank.box, *(t.box for t in name)])
             entries.append(RankingEntry(int(rank.text[0]), join_text(name), box))
         title_tokens, title_li = _panel_title(reader, lines, li, first)
         if not title_tokens and not any(_panel_run(ln, first) for ln in lines[:li]):
             title_tokens = _title_at_page_foot(reader, previous_page, first)
         reader.claim(title_tokens, Kind.PANEL_TITLE)
         year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
-        box = entries[0].box
-        for b in [e.box for e in entries[1:]] + [t.box for t in title_tokens]:
-            box = box.union(b) if b.page == box.page else box
+        box = enclosing([*(e.box for e in entries), *(t.box for t in title_tokens)])
         panels.append(Ranking(join_text(title_tokens), year, tuple(entries), box))
     return panels
 
@@ -97,7 +107,7 @@ def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_
 def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:
     """Each rank's name: the run after it on its line, and the lines of the name column just around it
     (a name wrapped in a narrow panel, its lines aligned to the rank's top or middle)."""
-    names = [run_after(lines[lj], rank, first_gap=4.0) for lj, rank in chain]
+    names = [run_after(lines[lj], rank, first_gap=RANK_NAME_GAP) for lj, rank in chain]
     starts = [n[0].box.x0 for n in names if n]
     if not starts:
         return names
@@ -107,10 +117,10 @@ def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Toke
     for lj in range(max(0, chain[0][0] - 2), min(len(lines), chain[-1][0] + 3)):
         line = lines[lj]
         # a name's other line: between the ranks, half a line above the first, or a line below the last
-        if lj in rank_lines or not mids[0] - 0.8 * size <= line.box.ymid <= mids[-1] + 1.3 * size:
+        if lj in rank_lines or not mids[0] - NAME_ABOVE * size <= line.box.ymid <= mids[-1] + NAME_BELOW * size:
             continue
         run = reader.unclaimed(run_from(line, x_name, size))
-        if run and abs(run[0].box.x0 - x_name) <= 0.5 * size:
+        if run and abs(run[0].box.x0 - x_name) <= NAME_ALIGNED * size:
             names[min(range(len(mids)), key=lambda k: abs(mids[k] - line.box.ymid))] += run
     return [sorted(n, key=lambda t: (round(t.box.top), t.box.x0)) for n in names]
 
@@ -120,7 +130,7 @@ def _panel_run(line: Line, rank: Token) -> list[Token]:
     three font sizes left of it (ranks indented as list markers, or right-aligned in a column of their
     own), and reaching over the rank (not a table cell that ends before the panel)."""
     for t in line.tokens:
-        if rank.box.x0 - 3.0 * rank.size <= t.box.x0 <= rank.box.x0 + rank.size:
+        if rank.box.x0 - RANK_INDENT * rank.size <= t.box.x0 <= rank.box.x0 + rank.size:
             run = [t] + run_after(line, t)
             if run[-1].box.x1 > rank.box.x0:
                 return run
@@ -130,7 +140,7 @@ def _panel_run(line: Line, rank: Token) -> list[Token]:
 def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
     for lj in range(li - 1, -1, -1):
         line = lines[lj]
-        if first.box.top - line.box.bottom > 6 * first.size:
+        if first.box.top - line.box.bottom > PANEL_TITLE_REACH * first.size:
             break
         run = _panel_run(line, first)
         if run and (id(run[0]) in reader.roles or RANK_TEXT.match(run[0].text)):
@@ -154,7 +164,7 @@ def _title_lines_above(reader, lines, lj, first, run) -> list[Token]:
     for lk in range(lj - 1, max(-1, lj - 3), -1):
         more = _panel_run(lines[lk], first)
         if not more or any(id(t) in reader.roles for t in more) or more[0].style != top.style \
-                or top.box.top - more[-1].box.bottom > 0.5 * top.size \
+                or top.box.top - more[-1].box.bottom > WRAP_GAP * top.size \
                 or heading(lk) or heading(lk - 1) or any(YEAR_TEXT.match(t.text) for t in more):
             break  # not the title's: the heading, or its last line ("aanvragen 2023")
         above = more + above
@@ -188,7 +198,7 @@ def _heading_continuation(reader: PageReader, page_lines, p: int, i: int, t: Tok
     if not below and i + 1 == len(lines) and p + 1 < len(page_lines):
         below, last = column(page_lines[p + 1]), None
     for ln, run in below[:3]:
-        if last is not None and ln.box.top - last.box.bottom > 0.8 * t.size:
+        if last is not None and ln.box.top - last.box.bottom > LINE_GAP * t.size:
             break
         more = reader.unclaimed(run)
         if not more or len(more) > 3:

@@ -15,14 +15,14 @@ from pipeline.extract.assemble import assemble
 from pipeline.extract.headers import Header
 from pipeline.extract.rows import FoundTable
 from pipeline.extract.words import Line, attach_markers, tokens_to_lines
-from pipeline.model import Kind, RawFootnote, RawRelease, Ranking, Token
+from pipeline.model import Box, Kind, RawFootnote, RawRelease, Ranking, Token
 from pipeline.schemas import Layout
 
 
 class PageReader:
     """The release being read: its tokens and lines, the roles given so far, and what the passes found."""
 
-    def __init__(self, layout: Layout, pages: list[list[Token]]) -> None:
+    def __init__(self, layout: Layout, pages: list[list[Token]], areas: list[Box]) -> None:
         self.layout = layout
         self.roles: dict[int, Kind] = {}
         self.tokens: list[Token] = []
@@ -35,7 +35,7 @@ class PageReader:
             self.suffix.update(suffix)
             self.prefix.update(prefix)
             self.page_lines.append(tokens_to_lines(tokens))
-        self.page_count = len(pages)
+        self.pages = areas  # each page's visible area
         # what the passes find, in the order they find it
         self.title = ""
         self.title_year: int | None = None
@@ -80,9 +80,10 @@ PASSES = (
 )
 
 
-def read_release(source: str, pages: list[list[Token]], layout: Layout) -> RawRelease:
-    """All pages' tokens -> a ``RawRelease`` with an audit entry for every token that holds a digit."""
-    reader = PageReader(layout, pages)
+def read_release(source: str, pages: list[list[Token]], areas: list[Box], layout: Layout) -> RawRelease:
+    """All pages' tokens (and each page's area) -> a ``RawRelease`` with an audit entry for every token that
+    holds a digit."""
+    reader = PageReader(layout, pages, areas)
     for read_pass in PASSES:
         read_pass(reader)
     return assemble(reader, source)

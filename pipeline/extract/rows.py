@@ -9,6 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from pipeline.extract.geometry import LABEL_WRAP_GAP, ROW_FLOW_REACH, SAME_SIZE, TIE, overlaps_vertically
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
@@ -79,7 +80,7 @@ def bottom_aligned(tables: list[FoundTable]) -> bool:
     above = below = 0
     for t in tables:
         h = t.header
-        if not any(ln.box.top < h.band[1] and ln.box.bottom > h.band[0] for ln in t.title_lines):
+        if not any(overlaps_vertically(ln.box, *h.band) for ln in t.title_lines):
             continue  # a caption above an untitled header says nothing about alignment
         above += any(ln.box.bottom < h.band[0] for ln in t.title_lines)
         below += any(ln.box.top > h.band[1] for ln in t.title_lines)
@@ -111,12 +112,13 @@ def attach_fragments(reader: PageReader, table: FoundTable, page_lines, downward
             toks = [t for t in free if h.in_label_column(t.box)]
             if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
                 continue
-            if page != h.page and line.box.bottom <= first_on_page.line.box.top - 1.5 * size \
+            if page != h.page and line.box.bottom <= first_on_page.line.box.top - ROW_FLOW_REACH * size \
                     and line.box.top < first_on_page.line.box.top:
                 continue
             if line.box.top > hi:
                 # after the last row: only a directly adjacent line in the same type continues its label
-                if line.box.top - hi > 0.6 * size or not _same_style(toks, last.label_tokens or last.line.tokens):
+                if line.box.top - hi > LABEL_WRAP_GAP * size \
+                        or not _same_style(toks, last.label_tokens or last.line.tokens):
                     continue
                 if starts_footnote(reader, toks):
                     continue
@@ -160,7 +162,7 @@ def _nearest_anchor(anchors, box: Box, downward: bool = False):
     best = min(distance(a) for a in anchors)
     # ties go upwards (anchors are top to bottom), or downwards where cells sit on their last line
     for a in (reversed(anchors) if downward else anchors):
-        if distance(a) <= best + 0.15 * (box.bottom - box.top):
+        if distance(a) <= best + TIE * box.height:
             return a[0], a[1]
     raise AssertionError("unreachable")
 
@@ -168,7 +170,7 @@ def _nearest_anchor(anchors, box: Box, downward: bool = False):
 def _same_style(a: list[Token], b: list[Token]) -> bool:
     sa = statistics.median(t.size for t in a)
     sb = statistics.median(t.size for t in b)
-    return abs(sa - sb) <= 0.1 * sb and {t.font for t in a} & {t.font for t in b}
+    return abs(sa - sb) <= SAME_SIZE * sb and {t.font for t in a} & {t.font for t in b}
 
 
 def body_sizes(tables: list[FoundTable]) -> dict[int, float]:

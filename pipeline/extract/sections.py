@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING
 
+from pipeline.extract.geometry import SECTION_MIN_SIZE
 from pipeline.model import Kind
 
 if TYPE_CHECKING:
@@ -24,7 +25,7 @@ def find_sections(reader: PageReader, page_lines, body: dict[int, float]) -> lis
         for line in lines:
             toks = reader.free(line)
             size = body.get(line.box.page, body.get(0, 0.0))
-            if toks and size and statistics.median(t.size for t in toks) >= 1.15 * size:
+            if toks and size and statistics.median(t.size for t in toks) >= SECTION_MIN_SIZE * size:
                 reader.claim(toks, Kind.SECTION)
                 b = line.box
                 out.append(((b.page, b.top), " ".join(t.text for t in toks)))

@@ -7,7 +7,18 @@ from __future__ import annotations
 import statistics
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import run_after
+from pipeline.extract.geometry import (
+    CAPTION_GAP,
+    CAPTION_REACH,
+    CAPTION_SAME_SIZE,
+    CAPTION_WIDE,
+    EDGE,
+    LINE_GAP,
+    OVERLAP_SLACK,
+    WRAP_GAP,
+    overlaps_vertically,
+    run_after,
+)
 from pipeline.extract.headers import Header
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
@@ -30,7 +41,6 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
     """Title text on the header line, on lines overlapping it, and just above it."""
     h = table.header
     lines = page_lines[h.page - 1]
-    band_top, band_bottom = h.band
     title_tokens = [t for t in reader.free(h.line) if h.in_label_column(t.box)]
     table.title_lines = [Line(tuple(title_tokens))] if title_tokens else []
     reader.claim(title_tokens, Kind.TITLE)
@@ -38,7 +48,7 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
         if line is h.line:
             continue
         toks = [t for t in reader.free(line) if h.in_label_column(t.box)]
-        if toks and line.box.top < band_bottom and line.box.bottom > band_top:
+        if toks and overlaps_vertically(line.box, *h.band):
             table.title_lines.append(Line(tuple(toks)))
             reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
@@ -54,13 +64,13 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
     (beside a floating panel, say), or the first half of a title whose second half shares the years' line.
     Nearest line first."""
     found: list[list[Token]] = []
-    below = min([h.line.box.top, *(ln.box.top for ln in lines if ln.box.top < h.band[1] and ln.box.bottom > h.band[0])])
-    above = [ln for ln in lines if ln.box.bottom <= below + 0.1 * h.size]
+    below = min([h.line.box.top, *(ln.box.top for ln in lines if overlaps_vertically(ln.box, *h.band))])
+    above = [ln for ln in lines if ln.box.bottom <= below + OVERLAP_SLACK * h.size]
     for line in sorted(above, key=lambda ln: -ln.box.top):
-        starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
+        starts = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
         gap = below - line.box.bottom
         if not starts:
-            if title_tokens or found or gap > 8 * h.size:
+            if title_tokens or found or gap > CAPTION_REACH * h.size:
                 break
             continue  # nothing in the label column (a panel floating beside): look further up
         toks = [starts[0]] + run_after(line, starts[0])
@@ -68,12 +78,13 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
             break  # the table above, or a panel: no caption here
         ref = title_tokens or (found[0] if found else toks)
         size = statistics.median(t.size for t in toks)
-        same_type = abs(size - statistics.median(t.size for t in ref)) <= 0.12 * size
+        same_type = abs(size - statistics.median(t.size for t in ref)) <= CAPTION_SAME_SIZE * size
         if title_tokens:  # only the first half of a title: same type, right above it, wrapped (so it is wide)
-            wide = toks[-1].box.x1 - toks[0].box.x0 >= 0.5 * (h.cols[0].x0 - toks[0].box.x0)
-            if gap > 0.5 * size or not same_type or not wide or not {t.font for t in toks} <= {t.font for t in ref}:
+            wide = toks[-1].box.x1 - toks[0].box.x0 >= CAPTION_WIDE * (h.cols[0].x0 - toks[0].box.x0)
+            same_font = {t.font for t in toks} <= {t.font for t in ref}
+            if gap > WRAP_GAP * size or not same_type or not wide or not same_font:
                 break
-        elif found and (gap > 1.0 * size or not same_type):
+        elif found and (gap > CAPTION_GAP * size or not same_type):
             break
         found.append(toks)
         below = line.box.top
@@ -90,10 +101,10 @@ def _caption_at_page_foot(reader: PageReader, h: Header, lines: list[Line]) -> l
     for i in range(len(lines) - 1, -1, -1):
         line = lines[i]
         near_row = any(reader.roles.get(id(t)) in (Kind.VALUE, Kind.LABEL) for ln in lines[max(0, i - 2):i]
-                       if line.box.top - ln.box.bottom <= 0.8 * line.size for t in ln.tokens)
+                       if line.box.top - ln.box.bottom <= LINE_GAP * line.size for t in ln.tokens)
         if all(reader.roles.get(id(t)) is Kind.FURNITURE for t in line.tokens):
             continue
-        starts = [t for t in line.tokens if h.left - 0.5 <= t.box.x0 < h.cols[0].x0]
+        starts = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
         if not starts:
             continue
         toks = [starts[0]] + run_after(line, starts[0])

@@ -21,14 +21,25 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 
+from pipeline.extract.geometry import (
+    ACCENT_OVER,
+    BLANK,
+    CHAR_LINE_TOLERANCE,
+    FULL_SIZE_RISE,
+    LINE_RATIO,
+    MARKER_DROP,
+    MARKER_SIZE_RATIO,
+    PERCENT_GAP,
+    PERCENT_LEVEL,
+    RAISED,
+    SAME_SIZE_SLACK,
+    SUP_RISE,
+    SUP_SIZE_RATIO,
+    WORD_GAP,
+    enclosing,
+    marker_side,
+)
 from pipeline.model import Box, Token
-
-# A word is split where the gap to the next glyph exceeds this fraction of the font size.
-GAP_RATIO = 0.15
-# A number printed at most this fraction of its neighbour's size is a footnote marker.
-MARKER_SIZE_RATIO = 0.82
-# Tokens belong to one line when their vertical centres differ by less than this fraction of their size.
-LINE_RATIO = 0.4
 
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 MARKER_TEXT = re.compile(r"^\d{1,2}(?:[,;]\d{1,2})*$")
@@ -53,9 +64,7 @@ class Line:
 
     def __post_init__(self) -> None:
         ts = self.tokens
-        box = Box(ts[0].box.page, min(t.box.x0 for t in ts), min(t.box.top for t in ts),
-                  max(t.box.x1 for t in ts), max(t.box.bottom for t in ts))
-        object.__setattr__(self, "box", box)
+        object.__setattr__(self, "box", enclosing(t.box for t in ts))
         object.__setattr__(self, "text", " ".join(t.text for t in ts))
         object.__setattr__(self, "size", statistics.median(t.size for t in ts))
 
@@ -65,8 +74,8 @@ def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
     words = page.extract_words(
         keep_blank_chars=True,
         use_text_flow=False,
-        x_tolerance_ratio=GAP_RATIO,
-        y_tolerance=1.5,
+        x_tolerance_ratio=WORD_GAP,
+        y_tolerance=CHAR_LINE_TOLERANCE,
         extra_attrs=["size", "fontname", "upright"],
         return_chars=True,
     )
@@ -84,12 +93,12 @@ def merge_percent_signs(tokens: list[Token]) -> list[Token]:
     for t in tokens:
         if t.text != "%" or not t.upright:
             continue
-        host = [n for n in numbers if abs(n.box.ymid - t.box.ymid) <= 0.3 * n.size
-                and 0 <= t.box.x0 - n.box.x1 <= 0.6 * n.size]
+        host = [n for n in numbers if abs(n.box.ymid - t.box.ymid) <= PERCENT_LEVEL * n.size
+                and 0 <= t.box.x0 - n.box.x1 <= PERCENT_GAP * n.size]
         if host:
             n = min(host, key=lambda n: t.box.x0 - n.box.x1)
             merged |= {id(n), id(t)}
-            out.append(Token(n.text + ("\u00a0" if t.box.x0 - n.box.x1 > 0.1 * n.size else "") + "%",
+            out.append(Token(n.text + ("\u00a0" if t.box.x0 - n.box.x1 > BLANK * n.size else "") + "%",
                              n.box.union(t.box), n.size, n.font))
     return [t for t in tokens if id(t) not in merged] + out
 
@@ -145,7 +154,7 @@ def _accents_composed(chars: list[dict]) -> list[dict]:
             continue
         letters = [j for j in (i - 1, i + 1) if 0 <= j < len(chars) and chars[j]["text"].isalpha()]
         j = max(letters, key=lambda j: _overlap(ch, chars[j]), default=None)
-        if j is None or _overlap(ch, chars[j]) <= 0.3 * (ch["x1"] - ch["x0"]):
+        if j is None or _overlap(ch, chars[j]) <= ACCENT_OVER * (ch["x1"] - ch["x0"]):
             continue  # an accent standing alone (a quote, a backtick): kept as printed
         out[j] = {**out[j], "text": _DOTLESS.get(out[j]["text"], out[j]["text"]) + _ACCENTS[ch["text"]]}
         out[i] = {**ch, "text": ""}
@@ -168,7 +177,7 @@ def _split_raised_suffix(chars: list[dict]) -> tuple[list[dict], list[dict]]:
     superscript = all(c["text"] in "⁰¹²³⁴⁵⁶⁷⁸⁹" for c in tail)
     size = statistics.median(c["size"] for c in head)
     base = statistics.median(c["bottom"] for c in head)
-    raised = all(c["bottom"] < base - 0.2 * size for c in tail)
+    raised = all(c["bottom"] < base - RAISED * size for c in tail)
     return (head, tail) if superscript or raised else (chars, [])
 
 
@@ -201,15 +210,12 @@ def _has_larger_neighbour(t: Token, tokens: list[Token]) -> bool:
     """Right against a word and printed smaller (or a browser's <sup>: a little smaller and raised, or
     raised well above the baseline at full size)."""
     for o in tokens:
-        if o is t or t.size > o.size * 1.01 or not (o.box.top - 0.3 * o.size <= t.box.ymid <= o.box.bottom):
+        if o is t or t.size > o.size * SAME_SIZE_SLACK:
             continue
         rise = o.box.bottom - t.box.bottom
-        if not (t.size <= o.size * MARKER_SIZE_RATIO or (t.size <= 0.92 * o.size and rise >= 0.12 * o.size)
-                or rise >= 0.25 * o.size):
-            continue
-        gap_left = t.box.x0 - o.box.x1
-        gap_right = o.box.x0 - t.box.x1
-        if -0.2 * o.size <= gap_left <= 0.6 * o.size or -0.2 * o.size <= gap_right <= 0.8 * o.size:
+        smaller = t.size <= o.size * MARKER_SIZE_RATIO
+        sup = t.size <= SUP_SIZE_RATIO * o.size and rise >= SUP_RISE * o.size
+        if (smaller or sup or rise >= FULL_SIZE_RISE * o.size) and marker_side(t.box, o):
             return True
     return False
 
@@ -224,9 +230,9 @@ def attach_markers(tokens: list[Token]) -> tuple[dict[int, list[Token]], dict[in
     prefix: dict[int, list[Token]] = {}
     orphans: list[Token] = []
     for m in (t for t in tokens if t.marker):
-        level = [o for o in words if o.box.top - 0.3 * o.size <= m.box.ymid <= o.box.bottom + 0.1 * o.size]
-        left = [o for o in level if -0.2 * o.size <= m.box.x0 - o.box.x1 <= 0.6 * o.size]
-        right = [o for o in level if -0.2 * o.size <= o.box.x0 - m.box.x1 <= 0.8 * o.size]
+        sides = [(marker_side(m.box, o, below=MARKER_DROP), o) for o in words]
+        left = [o for side, o in sides if side == "after"]
+        right = [o for side, o in sides if side == "before"]
         if left:
             host = min(left, key=lambda o: abs(m.box.x0 - o.box.x1))
             suffix.setdefault(id(host), []).append(m)
