@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 
 def read_headers(reader: PageReader) -> None:
     """Claims the year tokens of every header as ``YEAR``; sets ``reader.headers`` (page by page, top to
-    bottom). Relies on furniture being claimed (a browser's date line holds no year header)."""
+    bottom). Relies on furniture being claimed (the years of a release title or a running header are no
+    year header)."""
     reader.headers = [h for lines in reader.page_lines for h in find_headers(reader, lines)]
 
 

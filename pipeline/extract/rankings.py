@@ -31,8 +31,9 @@ if TYPE_CHECKING:
 
 def read_rankings(reader: PageReader) -> None:
     """Claims ranks (``RANK``), names (``PANEL``), panel titles (``PANEL_TITLE``) and the headings above
-    them (``PANEL_HEADING``); sets ``reader.rankings``. Relies on the year headers being claimed (a
-    heading's year is not a header's) and runs before the rows, whose label columns the panels bound."""
+    them (``PANEL_HEADING``); sets ``reader.rankings``. Relies on furniture and year headers being claimed:
+    the search for a panel's title stops at a claimed line. Runs before the rows: a panel's names on a row's
+    line are not its label, and a panel beside a table bounds its label column."""
     pages = reader.page_lines
     reader.rankings = [p for i, lines in enumerate(pages)
                        for p in find_panels(reader, lines, pages[i - 1] if i else [],
