@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -143,6 +143,39 @@ def inspect(pdf, out, password, max_pages, schemas_dir, debug) -> None:
             raise
         _fail(exc.exit_code, exc.message)
     click.echo(f"{pdf}: {len(written)} page pictures -> {out}/", err=True)
+
+
+@cli.command(epilog="""\b
+Example:
+  jaarcijfers extract raw/ind-jaarcijfers-2023.pdf --out output
+  jaarcijfers claims persbericht-2023.txt --out output   # -> output/claims/persbericht-2023.csv, .md
+
+\b
+Exit codes: 0 no figure contradicted; 1 a figure is contradicted by the tables;
+2 bad invocation (missing or unreadable text, no release under OUT).
+""")
+@click.argument("texts", nargs=-1, required=True, metavar="TEXT ...")
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
+              help="Folder holding the extracted releases; the fact-checks go to OUT/claims/.")
+@lock_wait_option
+@schemas_option
+@debug_option
+def claims(texts, out, lock_wait, schemas_dir, debug) -> None:
+    """Check every figure a press release (plain text or HTML) states against the releases under OUT."""
+    from pipeline.claims.runner import run_claims
+
+    _setup_logging(debug)
+    with _locked(Path(out), "claims", lock_wait, debug) if Path(out).is_dir() else nullcontext():
+        try:
+            outcomes = run_claims(list(texts), Path(out), schemas_dir, debug=debug)
+        except PipelineError as exc:
+            if debug:
+                raise
+            _fail(exc.exit_code, exc.message)
+    for outcome in outcomes:
+        for line in outcome.lines:
+            click.echo(line, err=True)
+    sys.exit(max(o.exit_code for o in outcomes))
 
 
 @cli.command(epilog="""\b

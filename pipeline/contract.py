@@ -99,6 +99,23 @@ FOOTNOTES = (
            nullable=True),
 )
 
+# ``jaarcijfers claims``: DIR/claims/<TEXT name>.csv, one row per figure stated in a press release.
+CLAIMS = (
+    Column("claim_id", "string", "The figure's number in the text, in reading order: c01, c02, ..."),
+    Column("sentence", "string", "The sentence that states the figure, white space collapsed."),
+    Column("quote", "string", "The figure as written, with its hedge and unit, e.g. 'bijna 35 duizend'."),
+    Column("stated_value", "number", "The number meant: 'bijna 50 duizend' -> 50000, '62%' -> 62, 'een kwart' -> 25."),
+    Column("qualifier", "string", "The hedge (schemas/claims.yaml): bijna, ruim, meer dan, zo'n, ...; null if none.",
+           nullable=True),
+    Column("verdict", "string", "supported, contradicted or not_in_data."),
+    Column("data_value", "string", "What the tables give for it: a cell, a sum, a ratio or change, or the range "
+           "'lo..hi' of the rates of several parts; null for not_in_data.", nullable=True),
+    Column("cells", "string", "The table_id/metric_id/year cells used, ';'-joined; null for not_in_data.",
+           nullable=True),
+    Column("rule", "string", "How the cells were combined and the interval the hedge allowed; for not_in_data, why "
+           "the tables cannot answer."),
+)
+
 TABLES: dict[str, tuple[Column, ...]] = {
     "observations": OBSERVATIONS,
     "top_nationalities": TOP_NATIONALITIES,
