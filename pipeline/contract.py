@@ -76,7 +76,8 @@ TOP_NATIONALITIES = (
     _RELEASE_YEAR,
     Column("table_id", "string", "Canonical id of the table the panel belongs to (the one it stands beside, "
            "above or below)." + _UNMAPPED, nullable=True),
-    Column("table_nl", "string", "Title of the table the panel belongs to, exactly as in observations."),
+    Column("table_nl", "string", "Title of the table the panel belongs to, exactly as in observations; null when "
+           "the release holds no table it belongs to (mapped = false).", nullable=True),
     Column("panel_nl", "string", "The panel's own heading as printed."),
     Column("year", "integer", "The year the ranking is about.", unit="year"),
     Column("rank", "integer", "Rank in the top-3 panel: 1, 2 or 3."),

@@ -1,4 +1,4 @@
-"""A Frictionless data package descriptor for one release, built from the frames and ``schemas/``.
+"""A Frictionless data package descriptor for one release, built from the column contract and ``schemas/``.
 
 The descriptor holds no timestamp: the same PDF gives byte-identical output.
 """
@@ -9,9 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
-import pandas as pd
-
-from pipeline import __version__
+from pipeline import __version__, contract
 from pipeline.model import Release
 from pipeline.schemas import Schemas
 
@@ -28,49 +26,24 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-FIELD_DOCS = {
-    "release_year": ("integer", "Year of the release (its newest year column)."),
-    "section_nl": ("string", "Section heading as printed, e.g. 'Regulier verblijf'."),
-    "table_id": ("string", "Canonical table id, stable across releases (see the data dictionary)."),
-    "table_nl": ("string", "Table (or panel) title as printed, footnote markers removed, white space collapsed."),
-    "metric_id": ("string", "Canonical row id, stable across releases; empty for a footnote on a title."),
-    "label_nl": ("string", "Row label as printed, footnote markers removed, white space collapsed."),
-    "year": ("integer", "The year the number is about (its year column)."),
-    "value": ("number", "The number: '41.820' -> 41820, '89%' -> 89, '-' -> empty. Unit in column unit."),
-    "unit": ("string", "count, percent (0-100) or fte (full-time equivalents)."),
-    "raw": ("string", "The number exactly as printed."),
-    "footnotes": ("string", "Ids of the footnotes that apply to the number (its table's and its row's), ';'-joined."),
-    "page": ("integer", "1-based page number in the PDF."),
-    "x0": ("number", "Left edge of the printed text, PDF points from the left."),
-    "top": ("number", "Top edge of the printed text, PDF points from the top."),
-    "x1": ("number", "Right edge of the printed text, PDF points from the left."),
-    "bottom": ("number", "Bottom edge of the printed text, PDF points from the top."),
-    "mapped": ("boolean", "False only for rows kept with --allow-unmapped whose title or label schemas/ does not know."),
-    "rank": ("integer", "Rank in the top-3 panel (1, 2 or 3)."),
-    "nationality_nl": ("string", "Nationality as printed (kept even when misspelled)."),
-    "nationality_code": ("string", "ISO 3166-1 alpha-3 code of the country meant."),
-    "footnote_id": ("string", "The footnote's number as printed."),
-    "text": ("string", "The footnote text, wrapped lines joined."),
-}
-DESCRIPTIONS = {
-    "observations": "One row per printed number of the release.",
-    "top_nationalities": "One row per ranked nationality in a 'Top 3 nationaliteiten' panel.",
-    "footnotes": "One row per footnote and the table (and row) its marker stands on.",
-}
+ENUMS = {"unit": ["count", "percent", "fte"], "obs_status": ["A", "M"]}
 
 
-def _fields(df: pd.DataFrame, schemas: Schemas) -> list[dict]:
-    fields = []
-    for col in df.columns:
-        ftype, description = FIELD_DOCS[col]
-        field = {"name": col, "type": ftype, "description": description}
-        if col == "unit":
-            field["constraints"] = {"enum": ["count", "percent", "fte"]}
-        if col == "metric_id":
-            units = {m: d.unit for m, d in schemas.metrics.items()}
-            field["description"] += " Units by metric: " + ", ".join(f"{m}={u}" for m, u in sorted(units.items())) + "."
-        fields.append(field)
-    return fields
+def field(col: contract.Column, schemas: Schemas) -> dict:
+    """A Frictionless field from the contract's column: name, type, description, unit; required unless it
+    may be null."""
+    out: dict = {"name": col.name, "type": col.type, "description": col.description}
+    if col.unit:
+        out["unit"] = col.unit
+    constraints: dict = {} if col.nullable else {"required": True}
+    if col.name in ENUMS:
+        constraints["enum"] = ENUMS[col.name]
+    if constraints:
+        out["constraints"] = constraints
+    if col.name == "metric_id":
+        units = {m: d.unit for m, d in schemas.metrics.items()}
+        out["description"] += " Units by metric: " + ", ".join(f"{m}={u}" for m, u in sorted(units.items())) + "."
+    return out
 
 
 def descriptor(release: Release, pdf: Path, schemas: Schemas) -> dict:
@@ -78,21 +51,23 @@ def descriptor(release: Release, pdf: Path, schemas: Schemas) -> dict:
     obs_key = (["table_id", "metric_id", "year"] if bool(release.observations["mapped"].all())
                else ["table_nl", "label_nl", "year"])
     resources = []
-    for name, key, missing in (("observations", obs_key, [""]),
-                               ("top_nationalities", ["table_nl", "year", "rank"], [""]),
-                               ("footnotes", ["footnote_id", "table_id", "metric_id"], [])):
-        df = getattr(release, name)
-        schema: dict = {"fields": _fields(df, schemas), "primaryKey": key, "missingValues": missing}
+    for name, key in (("observations", obs_key), ("top_nationalities", ["table_nl", "year", "rank"]),
+                      ("footnotes", ["footnote_id", "table_id", "metric_id"])):
+        schema: dict = {"fields": [field(c, schemas) for c in contract.TABLES[name]], "primaryKey": key,
+                        "missingValues": [""]}
         if name == "top_nationalities" and bool(release.observations["mapped"].all()):
             schema["foreignKeys"] = [{"fields": ["table_id"],
-                                      "reference": {"resource": "observations", "fields": ["table_id"]}}]
+                                      "reference": {"resource": "observations", "fields": ["table_id"]}},
+                                     {"fields": ["table_id", "table_nl"],
+                                      "reference": {"resource": "observations", "fields": ["table_id", "table_nl"]}}]
         resources.append({
             "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
-            "mediatype": "text/csv", "encoding": "utf-8", "description": DESCRIPTIONS[name]
+            "mediatype": "text/csv", "encoding": "utf-8", "description": contract.DESCRIPTIONS[name]
             + f" Also as {name}.parquet.", "schema": schema,
         })
-    tables = {tid: {"description": t.description, "titles_nl": [v.nl for v in t.titles],
-                    "metrics": {m: {"unit": schemas.metrics[m].unit, "description": schemas.metrics[m].description,
+    tables = {tid: {"en": t.en, "description": t.description, "titles_nl": [v.nl for v in t.titles],
+                    "metrics": {m: {"en": schemas.metrics[m].en, "unit": schemas.metrics[m].unit,
+                                    "description": schemas.metrics[m].description,
                                     "labels_nl": [v.nl for v in mm.labels]} for m, mm in t.metrics.items()}}
               for tid, t in schemas.tables.items()}
     return {

@@ -1,12 +1,15 @@
 """The one exception hierarchy of the pipeline.
 
-Every message is one line: the file, what is wrong, and what to do next. The CLI only maps the classes
-to exit codes (``exit_code``); it never builds messages of its own.
+Every message is one line: the file, what is wrong, and what to do next. The lines for a release's
+problems are built here too, from their kind (``model.ProblemKind``). The CLI only maps the classes to exit
+codes (``exit_code``); it never builds messages of its own.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from pipeline.model import MAPPING, CheckResult, Problem, ProblemKind, Report
 
 
 class PipelineError(Exception):
@@ -79,3 +82,76 @@ class AuditError(DataError):
 
 class ValidationFailed(DataError):
     """One or more validation checks failed."""
+
+
+# --- the one-line messages, built from structured problems -------------------------------------------------
+
+_UNKNOWN = ("{kind} '{text}' ({where}): add it to {add_to}, or rerun with --allow-unmapped to keep it with "
+            "mapped = false.")
+_WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, x1, bottom)" where it has a box
+    ProblemKind.UNKNOWN_TABLE: _UNKNOWN,
+    ProblemKind.UNKNOWN_ROW: _UNKNOWN,
+    ProblemKind.UNKNOWN_PANEL: _UNKNOWN,
+    ProblemKind.UNKNOWN_NATIONALITY: _UNKNOWN,
+    ProblemKind.MISSING_ROW: "missing row {text} ({id}) ({where}): expected but not found; check the PDF, or give "
+                             "the metric last_year in schemas/tables.yaml if the row ended.",
+    ProblemKind.MISSING_TABLE: "missing table {text} ({id}): expected in every release until its last_year; check "
+                               "that the PDF is complete, or give the table last_year in schemas/tables.yaml if it "
+                               "ended.",
+    ProblemKind.UNACCOUNTED: "unaccounted number '{text}'{at}: the layout there was not understood; see {report} "
+                             "and the page pictures.",
+    ProblemKind.UNPARSED: "'{text}' ({where}) is not a Dutch number (41.820, 89%, 11,3 or -): the layout there was "
+                          "not understood; see {report}.",
+    ProblemKind.MARKER_WITHOUT_TEXT: "footnote marker {text} {where} has no footnote text; see {report}.",
+    ProblemKind.TEXT_WITHOUT_MARKER: "footnote {text} ({where}) has no marker on any title or label; see {report}.",
+    ProblemKind.TEXT_TWICE: "footnote {text} is printed twice; see {report}.",
+}
+
+
+def describe(p: Problem, report: Path | str = "validation.md") -> str:
+    """One problem in words, as it follows ``<file>: `` on stderr (and stands in validation.md)."""
+    box = p.box.as_dict() if p.box else None
+    at = f" on page {box['page']} at ({box['x0']}, {box['top']}, {box['x1']}, {box['bottom']})" if box else ""
+    line = _WORDING[p.kind].format(kind=p.kind.value, text=p.text, where=p.where, id=p.id, add_to=p.add_to, at=at,
+                                   report=report)
+    if p.close:
+        line += f" Or did you mean '{p.close[0]}' ({p.close[1]})?"
+    return line
+
+
+def missing_tables_line(missing: list[Problem]) -> str:
+    """Several absent tables at once: most likely the PDF lacks pages, so they are named in one line."""
+    names = "; ".join(f"{p.text} ({p.id})" for p in missing)
+    return (f"the release is incomplete: {len(missing)} expected tables are missing: {names}. Check that the PDF "
+            "is complete (a page may be missing); a table that really ended gets last_year in schemas/tables.yaml.")
+
+
+def check_line(r: CheckResult, report: Path | str) -> str:
+    """A failed check that is not about single items (a schema rule, a consistency check)."""
+    return f"check {r.check} failed: {r.description}: {_summary(r.details)}. See {report}."
+
+
+def _summary(details) -> str:
+    parts = []
+    for d in details[:3]:
+        shown = {k: v for k, v in d.items() if k != "cells"}
+        parts.append(", ".join(f"{k}={v}" for k, v in shown.items()))
+    more = f" (+{len(details) - 3} more)" if len(details) > 3 else ""
+    return "; ".join(parts) + more
+
+
+def release_failed(path: Path | str, report: Report, directory: Path, pictures: Path | None = None) -> DataError:
+    """A release whose report has errors, as one exception with one line per problem (each naming the file).
+    The last line says where the report and the page pictures were written."""
+    where = directory / "validation.md"
+    problems = [p for r in report.errors for p in r.problems]
+    missing = [p for p in problems if p.kind is ProblemKind.MISSING_TABLE]
+    lines = [missing_tables_line(missing)] if missing else []
+    lines += [describe(p, where) for p in problems if p.kind is not ProblemKind.MISSING_TABLE]
+    lines += [check_line(r, where) for r in report.errors if not r.problems]
+    if pictures is not None and lines:
+        lines[-1] += f" Page pictures of what was found: {pictures}/."
+    kinds = {p.kind for p in problems}
+    cls = UnmappedError if kinds & MAPPING else AuditError if ProblemKind.UNACCOUNTED in kinds else ValidationFailed
+    return cls(path, f"validation failed ({len(report.errors)} checks).", f"See {where}.",
+               details=[f"{path}: {line}" for line in lines])

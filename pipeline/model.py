@@ -163,9 +163,75 @@ class RawRelease:
         return tuple(a for a in self.audit if a.kind is Kind.UNACCOUNTED)
 
 
+class ProblemKind(str, Enum):
+    """What is wrong with one item of a release; errors.py words each kind as one line."""
+
+    UNKNOWN_TABLE = "unknown table title"
+    UNKNOWN_ROW = "unknown row label"
+    UNKNOWN_PANEL = "unknown panel title"
+    UNKNOWN_NATIONALITY = "unknown nationality"
+    MISSING_TABLE = "missing table"
+    MISSING_ROW = "missing row"
+    UNACCOUNTED = "unaccounted number"
+    UNPARSED = "not a Dutch number"
+    MARKER_WITHOUT_TEXT = "footnote marker without text"
+    TEXT_WITHOUT_MARKER = "footnote text without marker"
+    TEXT_TWICE = "footnote text printed twice"
+
+
+MAPPING = frozenset({ProblemKind.UNKNOWN_TABLE, ProblemKind.UNKNOWN_ROW, ProblemKind.UNKNOWN_PANEL,
+                     ProblemKind.UNKNOWN_NATIONALITY, ProblemKind.MISSING_TABLE, ProblemKind.MISSING_ROW})
+FOOTNOTE_LINKS = frozenset({ProblemKind.MARKER_WITHOUT_TEXT, ProblemKind.TEXT_WITHOUT_MARKER,
+                            ProblemKind.TEXT_TWICE})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One item that stops a release (or, with --allow-unmapped, is kept flagged), as found.
+
+    ``text`` is as printed (a title, label, name, number or footnote id; for a missing table or row, its Dutch
+    text in schemas/), ``id`` the canonical id where one is meant, ``where`` says where it stands (``table
+    documents, page 3``), ``add_to`` the schemas/ file that would know it, ``close`` a known text close to it
+    and its id (the "did you mean").
+    """
+
+    kind: ProblemKind
+    text: str
+    where: str = ""
+    box: Box | None = None
+    id: str = ""
+    add_to: str = ""
+    close: tuple[str, str] | None = None
+
+    def detail(self) -> dict:
+        """The problem as plain data, for validation.json."""
+        out: dict = {"kind": self.kind.value, "text": self.text}
+        out.update({k: v for k, v in (("id", self.id), ("where", self.where), ("add_to", self.add_to)) if v})
+        if self.close:
+            out["did_you_mean"] = {"text": self.close[0], "id": self.close[1]}
+        if self.box:
+            out.update(self.box.as_dict())
+        return out
+
+
+@dataclass(frozen=True)
+class Marker:
+    """A footnote marker and what it stands on: a table's title (``metric_id`` None) or one of its rows."""
+
+    footnote_id: str
+    table_id: str | None
+    metric_id: str | None
+    on: str  # "title 'Familie & Gezin' (page 1)" or "label 'Aanvragen' (page 1)"
+
+
 @dataclass
 class Release:
-    """The normalized release: the contract's three output tables, plus what could not be mapped."""
+    """The normalized release: the contract's three output tables, plus what normalize found wrong.
+
+    ``problems`` holds every title, label, panel or nationality ``schemas/`` does not know, every expected
+    table or row that is absent, every number that does not parse and every broken footnote link, found once
+    in normalize; ``markers`` every footnote marker with the ids it stands on.
+    """
 
     source: str
     release_year: int
@@ -174,20 +240,16 @@ class Release:
     observations: pd.DataFrame
     top_nationalities: pd.DataFrame
     footnotes: pd.DataFrame
-    unmapped: list["Unmapped"] = field(default_factory=list)
+    problems: tuple[Problem, ...] = ()
+    markers: tuple[Marker, ...] = ()
 
+    def of_kind(self, kinds) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.kind in kinds)
 
-@dataclass(frozen=True)
-class Unmapped:
-    """A title, label or nationality that schemas/ does not know, or an expected table that is absent."""
-
-    kind: str  # "table" | "row" | "panel" | "nationality" | "missing table" | "missing row"
-    text: str
-    where: str  # e.g. "page 2" or "table documents"
-    schema_file: str
-
-    def describe(self) -> str:
-        return f"{self.kind} '{self.text}' ({self.where}): add it to {self.schema_file}"
+    @property
+    def unmapped(self) -> tuple[Problem, ...]:
+        """What schemas/ does not know, or expects and did not find."""
+        return self.of_kind(MAPPING)
 
 
 @dataclass(frozen=True)
@@ -199,6 +261,8 @@ class CheckResult:
     severity: str  # "error" | "warning"
     passed: bool
     details: tuple[dict, ...] = ()
+    problems: tuple[Problem, ...] = ()  # the items behind the details, where the check is about items
+    group: str = "release"  # "release" (what was read), "consistency" (schemas/checks.yaml) or "schema"
 
     @property
     def verdict(self) -> str:

@@ -1,133 +1,217 @@
 """RawRelease -> Release: Dutch labels to canonical ids, Dutch numbers to floats, markers to footnotes.
 
-Nothing is dropped here: a title or label that ``schemas/`` does not know keeps its row, with empty ids
-and ``mapped = False``, and is listed in ``Release.unmapped`` for the runner to report.
+Each title and label is mapped once (``map_tables``), each number parsed once (``observation_rows``), each
+footnote marker linked once (``markers_of``); what goes wrong is a ``Problem`` with its kind, handed to
+validate in ``Release.problems``. Nothing is dropped: a title or label that ``schemas/`` does not know keeps
+its row, with null ids and ``mapped = False``. The frames' columns and types come from ``contract``.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
-from pipeline.model import RawRelease, RawTable, Release, Unmapped
+from pipeline import contract
+from pipeline.model import (
+    Marker,
+    Problem,
+    ProblemKind,
+    RawPanel,
+    RawFootnote,
+    RawRelease,
+    RawRow,
+    RawTable,
+    Release,
+)
 from pipeline.numbers import parse_number
 from pipeline.schemas import Schemas
-
-OBSERVATION_COLUMNS = ["release_year", "section_nl", "table_id", "table_nl", "metric_id", "label_nl", "year",
-                       "value", "unit", "raw", "footnotes", "page", "x0", "top", "x1", "bottom", "mapped"]
-PANEL_COLUMNS = ["release_year", "table_id", "table_nl", "year", "rank", "nationality_nl", "nationality_code",
-                 "page", "x0", "top", "x1", "bottom"]
-FOOTNOTE_COLUMNS = ["release_year", "footnote_id", "text", "table_id", "metric_id"]
 
 def clean_text(text: str) -> str:
     """White space collapsed, as printed otherwise."""
     return re.sub(r"\s+", " ", text).strip()
 
 
+@dataclass(frozen=True)
+class MappedRow:
+    row: RawRow
+    label: str  # as printed, white space collapsed
+    metric_id: str | None
+
+
+@dataclass(frozen=True)
+class MappedTable:
+    table: RawTable
+    title: str
+    table_id: str | None
+    rows: tuple[MappedRow, ...]
+
+
+def normalize(raw: RawRelease, schemas: Schemas) -> Release:
+    tables = map_tables(raw.tables, schemas)
+    observations, unparsed = observation_rows(raw.release_year, tables, schemas)
+    rankings, ranking_problems = ranking_rows(raw.release_year, raw.panels, tables, schemas)
+    markers = markers_of(tables)
+    problems = [*unknown_titles_and_labels(tables, schemas), *missing_tables_and_rows(tables, raw.release_year,
+                schemas), *ranking_problems, *unparsed, *footnote_link_problems(markers, raw.footnotes)]
+    return Release(
+        source=raw.source, release_year=raw.release_year, years=raw.years, title=raw.title,
+        observations=frame(observations, "observations"),
+        top_nationalities=frame(rankings, "top_nationalities"),
+        footnotes=frame(footnote_rows(raw.release_year, markers, raw.footnotes), "footnotes"),
+        problems=tuple(problems), markers=markers,
+    )
+
+
+def map_tables(raw_tables: tuple[RawTable, ...], schemas: Schemas) -> tuple[MappedTable, ...]:
+    """Every table's title and row labels as printed, with their canonical ids (None when unknown)."""
+    out = []
+    for table in raw_tables:
+        title = clean_text(table.title)
+        tid = schemas.table_for_title(title)
+        out.append(MappedTable(table, title, tid, tuple(_map_row(r, tid, schemas) for r in table.rows)))
+    return tuple(out)
+
+
+def _map_row(row: RawRow, table_id: str | None, schemas: Schemas) -> MappedRow:
+    label = clean_text(row.label)
+    return MappedRow(row, label, schemas.metric_for_label(table_id, label) if table_id else None)
+
+
+def unknown_titles_and_labels(tables: tuple[MappedTable, ...], schemas: Schemas) -> list[Problem]:
+    problems = []
+    for t in tables:
+        if not t.table_id:
+            problems.append(Problem(ProblemKind.UNKNOWN_TABLE, t.title, f"page {t.table.box.page}",
+                                    add_to=schemas.path("tables.yaml"), close=schemas.closest_title(t.title)))
+            continue
+        problems += [Problem(ProblemKind.UNKNOWN_ROW, r.label, f"table {t.table_id}, page {r.row.box.page}",
+                             add_to=f"{schemas.path('tables.yaml')} under {t.table_id}.metrics",
+                             close=schemas.closest_label(t.table_id, r.label))
+                     for r in t.rows if not r.metric_id]
+    return problems
+
+
+def missing_tables_and_rows(tables: tuple[MappedTable, ...], year: int, schemas: Schemas) -> list[Problem]:
+    """Every table and row ``schemas/`` expects in a release of ``year`` that is not in it."""
+    problems = []
+    seen = {t.table_id for t in tables if t.table_id}
+    for t in tables:
+        if not t.table_id:
+            continue
+        found = {r.metric_id for r in t.rows}
+        for mid in schemas.expected_metrics(t.table_id, year):
+            if mid not in found:
+                labels = " / ".join(v.nl for v in schemas.tables[t.table_id].metrics[mid].labels)
+                problems.append(Problem(ProblemKind.MISSING_ROW, labels, f"table {t.table_id}", id=mid,
+                                        add_to=schemas.path("tables.yaml")))
+    problems += [Problem(ProblemKind.MISSING_TABLE, schemas.tables[tid].titles[-1].nl, id=tid,
+                         add_to=schemas.path("tables.yaml"))
+                 for tid in schemas.expected_tables(year) if tid not in seen]
+    return problems
+
+
+def observation_rows(year: int, tables: tuple[MappedTable, ...], schemas: Schemas) -> tuple[list[dict], list[Problem]]:
+    """One row per printed number; each number parsed once (a number that does not parse is a Problem)."""
+    rows, unparsed = [], []
+    for t in tables:
+        table_en = schemas.tables[t.table_id].en if t.table_id else None
+        for r in t.rows:
+            metric = schemas.metrics[r.metric_id] if r.metric_id else None
+            footnotes = _sort_ids(t.table.markers + r.row.markers) or None
+            for cell in r.row.cells:
+                try:
+                    value = parse_number(cell.raw)
+                    status = "A" if value is not None else "M"  # M: printed as a dash, no figure
+                except ValueError:
+                    value, status = None, "A"
+                    unparsed.append(Problem(ProblemKind.UNPARSED, cell.raw, f"table '{t.title}', row "
+                                            f"'{r.label}', page {cell.box.page}", box=cell.box))
+                rows.append({
+                    "release_year": year, "section_nl": clean_text(t.table.section) or None,
+                    "table_id": t.table_id, "table_nl": t.title, "table_en": table_en, "metric_id": r.metric_id,
+                    "label_nl": r.label, "label_en": metric.en if metric else None, "year": cell.year,
+                    "value": value, "unit": metric.unit if metric else ("percent" if "%" in cell.raw else "count"),
+                    "obs_status": status, "raw": cell.raw,
+                    "footnotes": footnotes, "mapped": bool(t.table_id and r.metric_id), **cell.box.as_dict(),
+                })
+    return rows, unparsed
+
+
+def linked_table(ranking: RawPanel, tables: tuple[MappedTable, ...], schemas: Schemas) -> tuple[str | None, str | None]:
+    """(table_id, table_nl) of the table a top-3 panel belongs to: the table its title names in schemas/
+    (panel_titles), with that table's title as printed (None when the table is not in the release)."""
+    tid = schemas.table_for_panel(clean_text(ranking.title))
+    return tid, next((t.title for t in tables if tid and t.table_id == tid), None)
+
+
+def ranking_rows(year: int, rankings: tuple[RawPanel, ...], tables: tuple[MappedTable, ...],
+                 schemas: Schemas) -> tuple[list[dict], list[Problem]]:
+    """One row per ranked nationality in a top-3 panel, with the table it belongs to."""
+    rows, problems = [], []
+    for ranking in rankings:
+        heading = clean_text(ranking.title)
+        tid, table_nl = linked_table(ranking, tables, schemas)
+        if not tid:
+            problems.append(Problem(ProblemKind.UNKNOWN_PANEL, heading, f"page {ranking.box.page}",
+                                    add_to=f"{schemas.path('tables.yaml')} (panel_titles)",
+                                    close=schemas.closest_panel_title(heading)))
+        for e in ranking.entries:
+            name = clean_text(e.text)
+            code = schemas.nationality_code(name)
+            if not code:
+                problems.append(Problem(ProblemKind.UNKNOWN_NATIONALITY, name, f"page {e.box.page}",
+                                        add_to=schemas.path("nationalities.yaml"),
+                                        close=schemas.closest_nationality(name)))
+            rows.append({"release_year": year, "table_id": tid, "table_nl": table_nl, "panel_nl": heading,
+                         "year": ranking.year or year, "rank": e.rank, "nationality_nl": name,
+                         "nationality_code": code, "nationality_en": schemas.nationalities[code].name_en if code
+                         else None, "mapped": bool(tid and code), **e.box.as_dict()})
+    return rows, problems
+
+
+def markers_of(tables: tuple[MappedTable, ...]) -> tuple[Marker, ...]:
+    """Every footnote marker, on a title or a row, with the ids it stands on."""
+    out = []
+    for t in tables:
+        out += [Marker(m, t.table_id, None, f"title '{t.table.title}' (page {t.table.box.page})")
+                for m in t.table.markers]
+        for r in t.rows:
+            out += [Marker(m, t.table_id, r.metric_id, f"label '{r.row.label}' (page {r.row.box.page})")
+                    for m in r.row.markers]
+    return tuple(out)
+
+
+def footnote_rows(year: int, markers: tuple[Marker, ...], notes: tuple[RawFootnote, ...]) -> list[dict]:
+    """One row per footnote and marker it belongs to (a footnote without a marker: one row, no ids)."""
+    rows = []
+    for note in notes:
+        targets = [(m.table_id, m.metric_id) for m in markers if m.footnote_id == note.id] or [(None, None)]
+        rows += [{"release_year": year, "footnote_id": int(note.id), "text": clean_text(note.text),
+                  "table_id": tid, "metric_id": mid} for tid, mid in targets]
+    return rows
+
+
+def footnote_link_problems(markers: tuple[Marker, ...], notes: tuple[RawFootnote, ...]) -> list[Problem]:
+    """Every marker has its text, every text a marker, and no text is printed twice."""
+    on = {m.footnote_id: m.on for m in markers}
+    texts = {f.id for f in notes}
+    problems = [Problem(ProblemKind.MARKER_WITHOUT_TEXT, m, f"on {where}") for m, where in sorted(on.items())
+                if m not in texts]
+    problems += [Problem(ProblemKind.TEXT_WITHOUT_MARKER, f.id, f"page {f.box.page}", box=f.box)
+                 for f in notes if f.id not in on]
+    ids = [f.id for f in notes]
+    problems += [Problem(ProblemKind.TEXT_TWICE, i) for i in sorted(set(ids)) if ids.count(i) > 1]
+    return problems
+
+
 def _sort_ids(ids) -> str:
     return ";".join(sorted(set(ids), key=lambda i: (len(i), i)))
 
 
-def normalize(raw: RawRelease, schemas: Schemas) -> Release:
-    year = raw.release_year
-    unmapped: list[Unmapped] = []
-    obs_rows: list[dict] = []
-    seen_tables: set[str] = set()
-    table_ids: list[tuple[RawTable, str]] = []
-    for table in raw.tables:
-        title = clean_text(table.title)
-        tid = schemas.table_for_title(title) or ""
-        table_ids.append((table, tid))
-        if not tid:
-            unmapped.append(Unmapped("unknown table title", title, f"page {table.box.page}",
-                                     schemas.path("tables.yaml")))
-        else:
-            seen_tables.add(tid)
-        seen_metrics = set()
-        for row in table.rows:
-            label = clean_text(row.label)
-            mid = schemas.metric_for_label(tid, label) if tid else None
-            if tid and not mid:
-                unmapped.append(Unmapped("unknown row label", label, f"table {tid}, page {row.box.page}",
-                                         f"{schemas.path('tables.yaml')} under {tid}.metrics"))
-            seen_metrics.add(mid)
-            footnotes = _sort_ids(table.markers + row.markers)
-            for cell in row.cells:
-                unit = schemas.metrics[mid].unit if mid else ("percent" if "%" in cell.raw else "count")
-                obs_rows.append({
-                    "release_year": year, "section_nl": clean_text(table.section), "table_id": tid,
-                    "table_nl": title, "metric_id": mid or "", "label_nl": label, "year": cell.year,
-                    "value": _value(cell.raw), "unit": unit, "raw": cell.raw, "footnotes": footnotes,
-                    **cell.box.as_dict(), "mapped": bool(tid and mid),
-                })
-        if tid:
-            for mid in schemas.expected_metrics(tid, year):
-                if mid not in seen_metrics:
-                    labels = " / ".join(v.nl for v in schemas.tables[tid].metrics[mid].labels)
-                    unmapped.append(Unmapped("missing row", f"{labels} ({mid})", f"table {tid}",
-                                             schemas.path("tables.yaml")))
-    for tid in schemas.expected_tables(year):
-        if tid not in seen_tables:
-            title = schemas.tables[tid].titles[-1].nl
-            unmapped.append(Unmapped("missing table", f"{title} ({tid})", "expected in every release "
-                                     "until its last_year", schemas.path("tables.yaml")))
-
-    panel_rows = []
-    for panel in raw.panels:
-        title = clean_text(panel.title)
-        tid = schemas.table_for_panel(title) or ""
-        if not tid:
-            unmapped.append(Unmapped("unknown panel title", title, f"page {panel.box.page}",
-                                     f"{schemas.path('tables.yaml')} (panel_titles)"))
-        for e in panel.entries:
-            name = clean_text(e.text)
-            code = schemas.nationality_code(name) or ""
-            if not code:
-                unmapped.append(Unmapped("unknown nationality", name, f"page {e.box.page}",
-                                         schemas.path("nationalities.yaml")))
-            panel_rows.append({"release_year": year, "table_id": tid, "table_nl": title,
-                               "year": panel.year or year, "rank": e.rank, "nationality_nl": name,
-                               "nationality_code": code, **e.box.as_dict()})
-
-    note_rows = []
-    for note in raw.footnotes:
-        targets = []
-        for table, tid in table_ids:
-            if note.id in table.markers:
-                targets.append((tid, ""))
-            for row in table.rows:
-                if note.id in row.markers:
-                    targets.append((tid, schemas.metric_for_label(tid, clean_text(row.label)) or "" if tid else ""))
-        for tid, mid in targets or [("", "")]:
-            note_rows.append({"release_year": year, "footnote_id": note.id, "text": clean_text(note.text),
-                              "table_id": tid, "metric_id": mid})
-
-    return Release(
-        source=raw.source, release_year=year, years=raw.years, title=raw.title,
-        observations=_frame(obs_rows, OBSERVATION_COLUMNS),
-        top_nationalities=_frame(panel_rows, PANEL_COLUMNS),
-        footnotes=_frame(note_rows, FOOTNOTE_COLUMNS),
-        unmapped=unmapped,
-    )
-
-
-def _value(raw: str) -> float | None:
-    try:
-        return parse_number(raw)
-    except ValueError:
-        return float("nan")  # kept; validation reports it as unparseable with its position
-
-
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    dtypes = {"release_year": "int64", "year": "int64", "page": "int64", "rank": "int64",
-              "value": "Float64", "mapped": "bool", "x0": "float64", "top": "float64", "x1": "float64",
-              "bottom": "float64"}
-    for col, dtype in dtypes.items():
-        if col in df.columns:
-            df[col] = df[col].astype(dtype)
-    for col in df.columns:
-        if col not in dtypes:
-            df[col] = df[col].astype("string")
-    return df
+def frame(rows: list[dict], table: str) -> pd.DataFrame:
+    """The rows as the contract's table: its columns, in order, with their types (absent values null)."""
+    columns = contract.TABLES[table]
+    df = pd.DataFrame(rows, columns=[c.name for c in columns])
+    return df.astype({c.name: c.pandas_dtype for c in columns})

@@ -21,14 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pipeline.errors import (
-    AuditError,
-    DataError,
-    GuardError,
-    PipelineError,
-    UnmappedError,
-    ValidationFailed,
-)
+from pipeline.errors import GuardError, PipelineError, release_failed
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -162,54 +155,9 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
         )
 
         write_report(report, directory, inspect_pdf(path, raw, opts.password))
-        raise failure_error(path, report, directory)
+        raise release_failed(path, report, directory, directory / "inspect")
     write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas)})
     return release, report
-
-
-def failure_error(path: Path, report: Report, directory: Path) -> DataError:
-    """The report's errors as one exception with one line per problem."""
-    where = directory / "validation.md"
-    lines: list[str] = []
-    kinds = set()
-    for r in report.errors:
-        if r.check == "labels_mapped":
-            kinds.add(UnmappedError)
-            missing = [d["text"] for d in r.details if d["kind"] == "missing table"]
-            if missing:
-                lines.append(f"{path}: the release is incomplete: {len(missing)} expected tables are missing: "
-                             f"{'; '.join(missing)}. Check that the PDF is complete (a page may be missing); "
-                             "a table that really ended gets last_year in schemas/tables.yaml.")
-            for d in r.details:
-                if d["kind"] == "missing table":
-                    continue
-                if d["kind"] == "missing row":
-                    lines.append(f"{path}: missing row {d['text']} ({d['where']}): expected but not found; check "
-                                 "the PDF, or give the metric last_year in schemas/tables.yaml if the row ended.")
-                    continue
-                lines.append(f"{path}: {d['kind']} '{d['text']}' ({d['where']}): add it to {d['add_to']}, "
-                             "or rerun with --allow-unmapped to keep it with mapped = false.")
-        elif r.check == "numbers_audit":
-            kinds.add(AuditError)
-            for d in r.details:
-                lines.append(f"{path}: unaccounted number '{d['text']}' on page {d['page']} at "
-                             f"({d['x0']}, {d['top']}, {d['x1']}, {d['bottom']}): the layout there was not "
-                             f"understood; see {where} and run `jaarcijfers inspect`.")
-        else:
-            kinds.add(ValidationFailed)
-            lines.append(f"{path}: check {r.check} failed: {r.description}: {_summary(r.details)}. "
-                         f"See {where}.")
-    cls = UnmappedError if UnmappedError in kinds else AuditError if AuditError in kinds else ValidationFailed
-    return cls(path, f"validation failed ({len(report.errors)} checks).", f"See {where}.", details=lines)
-
-
-def _summary(details) -> str:
-    parts = []
-    for d in details[:3]:
-        shown = {k: v for k, v in d.items() if k != "cells"}
-        parts.append(", ".join(f"{k}={v}" for k, v in shown.items()))
-    more = f" (+{len(details) - 3} more)" if len(details) > 3 else ""
-    return "; ".join(parts) + more
 
 
 def run_one(path: str, opts: Options, *, alongside: bool = False) -> Outcome:

@@ -7,6 +7,7 @@ all comes from here.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -56,6 +57,7 @@ class MetricMap(Strict):
 
 class TableMap(Strict):
     description: str = ""
+    en: str = Field(min_length=1)  # the short English name (column table_en)
     titles: list[Variant]
     panel_titles: list[Variant] = Field(default_factory=list)
     metrics: dict[str, MetricMap]
@@ -80,6 +82,7 @@ class TablesFile(Strict):
 
 
 class MetricDef(Strict):
+    en: str = Field(min_length=1)  # the short English name (column label_en)
     unit: Unit
     description: str
 
@@ -256,12 +259,35 @@ class Schemas:
     def nationality_code(self, text: str) -> str | None:
         return self._nationality_codes.get(match_key(text))
 
+    def closest_title(self, text: str) -> tuple[str, str] | None:
+        """The known table title closest to ``text`` (a misprint or a small rename), with its table id."""
+        return _closest(text, [(v.nl, tid) for tid, t in self.tables.items() for v in t.titles])
+
+    def closest_panel_title(self, text: str) -> tuple[str, str] | None:
+        return _closest(text, [(v.nl, tid) for tid, t in self.tables.items() for v in t.panel_titles + t.titles])
+
+    def closest_label(self, table_id: str, text: str) -> tuple[str, str] | None:
+        return _closest(text, [(v.nl, mid) for mid, m in self.tables[table_id].metrics.items() for v in m.labels])
+
+    def closest_nationality(self, text: str) -> tuple[str, str] | None:
+        return _closest(text, [(v, code) for code, n in self.nationalities.items() for v in n.nl])
+
     def expected_tables(self, year: int) -> list[str]:
         return [tid for tid, t in self.tables.items() if t.expected_in(year)]
 
     def expected_metrics(self, table_id: str, year: int) -> list[str]:
         t = self.tables[table_id]
         return [mid for mid, m in t.metrics.items() if (m.first_year or 0) <= year <= (m.last_year or 9999)]
+
+
+CLOSE_ENOUGH = 0.8  # difflib's ratio above which an unknown text is taken for a misprint of a known one
+
+
+def _closest(text: str, known: list[tuple[str, str]]) -> tuple[str, str] | None:
+    """(text as in schemas/, id) of the known text closest to ``text``, if it is close enough."""
+    keys = {match_key(nl): (nl, id_) for nl, id_ in known}
+    found = difflib.get_close_matches(match_key(text), list(keys), n=1, cutoff=CLOSE_ENOUGH)
+    return keys[found[0]] if found else None
 
 
 def load_schemas(directory: Path | str | None = None) -> Schemas:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
+from pipeline import contract
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 RAW_2023 = ROOT / "raw" / "ind-jaarcijfers-2023.pdf"
@@ -18,14 +21,9 @@ RECONSTRUCTION = FIXTURES / "ind-jaarcijfers-2023-reconstruction.pdf"
 GOLDEN = FIXTURES / "golden" / "2023"
 SPEC_2023 = FIXTURES / "releases" / "2023.yaml"
 
-# What the golden set pins, per output table (positions are checked separately).
-COMPARE = {
-    "observations": ["release_year", "section_nl", "table_id", "table_nl", "metric_id", "label_nl", "year",
-                     "value", "unit", "raw", "footnotes"],
-    "top_nationalities": ["release_year", "table_id", "table_nl", "year", "rank", "nationality_nl",
-                          "nationality_code"],
-    "footnotes": ["release_year", "footnote_id", "text", "table_id", "metric_id"],
-}
+# What the golden set pins, per output table: every contract column but the positions (checked separately).
+POSITION = ("page", "x0", "top", "x1", "bottom")
+COMPARE = {table: [c for c in contract.names(table) if c not in POSITION] for table in contract.TABLES}
 SORT = {
     "observations": ["table_id", "metric_id", "year"],
     "top_nationalities": ["table_id", "rank"],
@@ -72,6 +70,28 @@ def assert_same_dataset(release, want: dict[str, pd.DataFrame], obj: str) -> Non
             if col in got:
                 got[col] = got[col].str.replace(r"[\s\u00a0]%", "%", regex=True).str.replace("’", "'")
         pd.testing.assert_frame_equal(got, comparable(want[table], table), obj=f"{obj} {table}")
+
+
+# The pandas type of a Frictionless field: (type, required) -> dtype (nullable extension types where null may be).
+DESCRIBED_DTYPES = {("integer", True): "int64", ("integer", False): "Int64", ("number", True): "float64",
+                    ("number", False): "Float64", ("string", True): "string", ("string", False): "string",
+                    ("boolean", True): "bool", ("boolean", False): "boolean"}
+
+
+def read_csv_as_described(directory: Path, table: str) -> pd.DataFrame:
+    """A written CSV read with the types and missing values its datapackage.json gives."""
+    package = json.loads((directory / "datapackage.json").read_text(encoding="utf-8"))
+    schema = next(r for r in package["resources"] if r["name"] == table)["schema"]
+    dtypes = {f["name"]: DESCRIBED_DTYPES[(f["type"], bool(f.get("constraints", {}).get("required")))]
+              for f in schema["fields"]}
+    return pd.read_csv(directory / f"{table}.csv", dtype=dtypes, keep_default_na=False,
+                       na_values=schema["missingValues"])
+
+
+def assert_csv_equals_parquet(directory: Path, table: str) -> None:
+    """Each column has the same type and values in the CSV (read as described) and in the Parquet file."""
+    pd.testing.assert_frame_equal(read_csv_as_described(directory, table),
+                                  pd.read_parquet(directory / f"{table}.parquet"), obj=table)
 
 
 def golden_frames() -> dict[str, pd.DataFrame]:

@@ -53,3 +53,18 @@ def test_known_values_and_positions(which):
     top = release.top_nationalities
     spoor4 = top[(top.table_id == "asylum_track_4_general") & (top["rank"] == 3)].iloc[0]
     assert (spoor4.nationality_nl, spoor4.nationality_code) == ("Eritese", "ERI")
+
+
+@pytest.mark.parametrize("which", PDFS)
+def test_top_nationalities_join_observations_without_loss(which):
+    """table_nl is the title of the panel's table as in observations (6 of the 10 panel headings differ)."""
+    _, release, _ = run_pipeline(str(PDFS[which]))
+    top, obs = release.top_nationalities, release.observations
+    tables = obs[["table_id", "table_nl"]].drop_duplicates()
+    joined = top.merge(tables, on=["table_id", "table_nl"], how="inner", validate="many_to_one")
+    assert len(joined) == len(top) == 30
+    assert (top["table_nl"] != top["panel_nl"]).sum() == 6 * 3
+    spoor1 = top[top.table_id == "asylum_track_1_dublin"].iloc[0]
+    assert (spoor1.panel_nl, spoor1.table_nl) == ("Spoor 1", "Spoor 1 - Asielaanvragen voor een ander Europees "
+                                                              "land o.b.v. de Dublin verordening")
+    assert top["mapped"].all() and top["nationality_en"].notna().all()

@@ -11,7 +11,15 @@ import sys
 import pandas as pd
 import pytest
 
-from conftest import RAW_2023, ROOT, assert_same_dataset, generator, golden_tools, run_pipeline
+from conftest import (
+    RAW_2023,
+    ROOT,
+    assert_csv_equals_parquet,
+    assert_same_dataset,
+    generator,
+    golden_tools,
+    run_pipeline,
+)
 
 gen = generator()
 REVISED = {  # (table_id, metric_id, year) -> the number the 2024 release prints instead
@@ -147,7 +155,12 @@ def test_drifted_release_with_allow_unmapped_keeps_every_number(tmp_path, spec_2
     assert sorted(set(unmapped["label_nl"])) == ["Aandeel digitaal", "Aanvragen", "Aanvragen en verzoeken",
                                                  "Tijdig afgehandeld", "Verblijfsdocument nieuw type"]
     assert set(unmapped.loc[unmapped.label_nl == "Verblijfsdocument nieuw type", "table_id"]) == {"documents"}
-    assert set(unmapped.loc[unmapped.table_nl == "Digitale aanvragen", "table_id"]) == {""}
+    assert unmapped.loc[unmapped.table_nl == "Digitale aanvragen", "table_id"].isna().all()  # null, not ""
+    assert unmapped[["metric_id", "label_en"]].isna().all().all()
+    assert set(unmapped.loc[unmapped.label_nl == "Verblijfsdocument nieuw type", "table_en"]) == {
+        "Residence documents issued"}
+    for name in ("observations", "top_nationalities", "footnotes"):
+        assert_csv_equals_parquet(out / "2023", name)
 
 
 def test_a_table_that_ended_is_no_longer_expected(tmp_path, spec_2023):

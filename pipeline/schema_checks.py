@@ -1,0 +1,78 @@
+"""A pandera schema run as checks: one ``CheckResult`` per column type, null rule, value rule and frame rule.
+
+The schema is run lazily, so every failure is collected; each failing row is joined back to its page and
+box, so that a failed check names the numbers involved and where they stand.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from pipeline import contract
+from pipeline.model import CheckResult
+
+POSITION = ["page", "x0", "top", "x1", "bottom"]
+SHOWN = ("table_id", "table_nl", "metric_id", "label_nl", "panel_nl", "year", "raw", "value", "nationality_nl",
+         "footnote_id", *POSITION)
+
+
+def check_schema(name: str, schema: pa.DataFrameSchema, df: pd.DataFrame) -> list[CheckResult]:
+    """Run ``schema`` on the output table ``name``; one result per check, failures with their rows."""
+    names = _check_names(name, schema)
+    failures: dict[str, list[dict]] = defaultdict(list)
+    try:
+        schema.validate(df, lazy=True)
+    except SchemaErrors as exc:
+        for _, case in exc.failure_cases.iterrows():
+            key = _failure_key(case)
+            names.setdefault(key, key)
+            idx = case.get("index")
+            detail = {"column": case.get("column"), "failure_case": plain(case.get("failure_case"))}
+            if idx is not None and not pd.isna(idx) and int(idx) in df.index:
+                row = df.loc[int(idx)]
+                detail.update({k: plain(row[k]) for k in df.columns if k in SHOWN})
+            failures[key].append(detail)
+    return [CheckResult(f"{name}: {label}", f"pandera schema of {name}", "error", key not in failures,
+                        tuple(failures.get(key, ())), group="schema")
+            for key, label in names.items()]
+
+
+def _check_names(table: str, schema: pa.DataFrameSchema) -> dict[str, str]:
+    names: dict[str, str] = {}
+    for col, column in schema.columns.items():
+        names[f"{col}:dtype"] = f"{col} has type {contract.column(table, col).pandas_dtype}"
+        for check in column.checks:
+            names[f"{col}:{check.name}"] = f"{col} {check.name}"
+        if not column.nullable:
+            names[f"{col}:not_nullable"] = f"{col} has no empty values"
+    for check in schema.checks:
+        names[f"frame:{check.name}"] = check.name
+    names["frame:columns"] = "exactly the contract's columns, in order"
+    return names
+
+
+def _failure_key(case) -> str:
+    check = str(case.get("check"))
+    column = case.get("column")
+    if case.get("schema_context") == "Column":
+        if check.startswith("dtype("):
+            return f"{column}:dtype"
+        if check == "not_nullable":
+            return f"{column}:not_nullable"
+        return f"{column}:{check.split('(')[0] if '(' in check and column else check}"
+    if check in ("column_in_schema", "column_in_dataframe", "column_ordered"):
+        return "frame:columns"
+    return f"frame:{check}"
+
+
+def plain(v):
+    """A cell as plain JSON-able Python: None for any null, numpy scalars as Python numbers."""
+    if v is None or (not isinstance(v, str) and pd.api.types.is_scalar(v) and pd.isna(v)):
+        return None
+    if hasattr(v, "item"):
+        return v.item()
+    return v
