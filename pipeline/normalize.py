@@ -18,7 +18,7 @@ from pipeline.model import (
     Marker,
     Problem,
     ProblemKind,
-    RawPanel,
+    Ranking,
     RawFootnote,
     RawRelease,
     RawRow,
@@ -112,7 +112,8 @@ def missing_tables_and_rows(tables: tuple[MappedTable, ...], year: int, schemas:
     return problems
 
 
-def observation_rows(year: int, tables: tuple[MappedTable, ...], schemas: Schemas) -> tuple[list[dict], list[Problem]]:
+def observation_rows(year: int, tables: tuple[MappedTable, ...],
+                     schemas: Schemas) -> tuple[list[dict], list[Problem]]:
     """One row per printed number; each number parsed once (a number that does not parse is a Problem)."""
     rows, unparsed = [], []
     for t in tables:
@@ -139,14 +140,15 @@ def observation_rows(year: int, tables: tuple[MappedTable, ...], schemas: Schema
     return rows, unparsed
 
 
-def linked_table(ranking: RawPanel, tables: tuple[MappedTable, ...], schemas: Schemas) -> tuple[str | None, str | None]:
+def linked_table(ranking: Ranking, tables: tuple[MappedTable, ...],
+                 schemas: Schemas) -> tuple[str | None, str | None]:
     """(table_id, table_nl) of the table a top-3 panel belongs to: the table its title names in schemas/
     (panel_titles), with that table's title as printed (None when the table is not in the release)."""
     tid = schemas.table_for_panel(clean_text(ranking.title))
     return tid, next((t.title for t in tables if tid and t.table_id == tid), None)
 
 
-def ranking_rows(year: int, rankings: tuple[RawPanel, ...], tables: tuple[MappedTable, ...],
+def ranking_rows(year: int, rankings: tuple[Ranking, ...], tables: tuple[MappedTable, ...],
                  schemas: Schemas) -> tuple[list[dict], list[Problem]]:
     """One row per ranked nationality in a top-3 panel, with the table it belongs to."""
     rows, problems = [], []
