@@ -8,7 +8,8 @@ The checks run from the cheapest to the most expensive, each on what the previou
 4. the parse by pdfminer (through pdfplumber): damaged, encrypted without / with a wrong password;
 5. the page count against ``max_pages`` (``GuardError``), before any page is read;
 6. every object the pages use parses and every Flate stream among them inflates with a matching checksum
-   (pdfminer would silently read a broken one as empty or partial: a "scan", or numbers missing);
+   (pdfminer would silently read a broken one as empty or partial: a "scan", or numbers missing;
+   ``integrity.py``);
 7. every page's characters, read once (damaged page), and at least one visible character (else a scan).
 
 pdfminer and pdfplumber signal a broken file with almost any exception (``PDFSyntaxError``, ``PSEOF``,
@@ -22,16 +23,15 @@ from __future__ import annotations
 import itertools
 import os
 import stat
-import zlib
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-from pdfminer.pdfexceptions import PDFObjectNotFound
+from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
-from pdfminer.pdftypes import LITERALS_FLATE_DECODE, PDFObjRef, PDFStream, resolve1
+from pdfminer.pdftypes import resolve1
 
 from pipeline.errors import GuardError, InputError
+from pipeline.extract.integrity import objects_intact
 
 HEAD_BYTES = 1024  # where the %PDF- header (and an HTML page's start) must be
 TAIL_BYTES = 1024  # where %%EOF must be
@@ -221,7 +221,7 @@ def _check_pages(path: Path, pdf: pdfplumber.PDF, max_pages: int) -> None:
     if not pages:
         raise InputError(path, *DAMAGED)
     try:
-        intact = _objects_intact(pdf.doc, [page.page_obj.attrs for page in pages])
+        intact = objects_intact(pdf.doc, [page.page_obj.attrs for page in pages])
     except MemoryError:
         raise
     except Exception:
@@ -240,75 +240,6 @@ def _check_pages(path: Path, pdf: pdfplumber.PDF, max_pages: int) -> None:
     if not has_text:
         raise InputError(path, "the PDF has no text layer (a scanned document).",
                          "Run OCR on it first (e.g. ocrmypdf) and pass the result.")
-
-
-def _objects_intact(doc: PDFDocument, page_attrs: list[dict]) -> bool:
-    """Whether every object reachable from the page tree and the pages (pdfminer finds pages by a scan
-    when the tree is broken) parses and every Flate stream among them inflates.
-
-    pdfminer is lenient where it matters most: an object the xref lists but that does not parse resolves to
-    null, and a Flate stream that does not inflate becomes empty (or its first part). A damaged content
-    stream would then read as a page without text ("a scan") or, worse, as a page with numbers missing.
-    This walk finds both before the pages are read. A reference to an object no xref lists is null by the
-    PDF standard and fine.
-    """
-    stack: list[object] = [doc.catalog.get("Pages"), *page_attrs]
-    seen: set[int] = set()
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, PDFObjRef):
-            if obj.objid in seen:
-                continue
-            seen.add(obj.objid)
-            try:
-                obj = doc.getobj(obj.objid)
-            except PDFObjectNotFound:
-                if _listed(doc, obj.objid):
-                    return False
-                continue
-        if isinstance(obj, dict):
-            stack.extend(obj.values())
-        elif isinstance(obj, list):
-            stack.extend(obj)
-        elif isinstance(obj, PDFStream):
-            stack.extend(obj.attrs.values())
-            if not _inflates(obj):
-                return False
-    return True
-
-
-def _listed(doc: PDFDocument, objid: int) -> bool:
-    for xref in doc.xrefs:
-        try:
-            xref.get_pos(objid)
-        except KeyError:
-            continue
-        return True
-    return False
-
-
-def _inflates(stream: PDFStream) -> bool:
-    """Whether a not yet decoded stream whose first filter is Flate holds a whole zlib stream whose
-    Adler-32 checksum matches: pdfminer ignores a checksum error, but after a changed byte the deflate data
-    often still decodes, into different text and numbers, and only the checksum tells."""
-    if stream.rawdata is None:  # decoded already (xref and object streams, while parsing)
-        return True
-    filters = stream.get_filters()
-    if not filters or filters[0][0] not in LITERALS_FLATE_DECODE:
-        return True
-    data = stream.rawdata
-    if not data:  # an empty stream loses nothing
-        return True
-    if stream.decipher:
-        data = stream.decipher(stream.objid, stream.genno, data, stream.attrs)
-    inflate = zlib.decompressobj()
-    rest = data
-    while not inflate.eof:
-        out = inflate.decompress(rest, 1 << 20)  # bounded output: a check, not a copy
-        rest = inflate.unconsumed_tail
-        if not out and not rest:
-            break
-    return inflate.eof  # False: the data ends early (part of the stream would be lost); bad data raises
 
 
 def _too_many(path: Path, pages: int, limit: int) -> GuardError:
