@@ -210,12 +210,12 @@ def _has_larger_neighbour(t: Token, tokens: list[Token]) -> bool:
     """Right against a word and printed smaller (or a browser's <sup>: a little smaller and raised, or
     raised well above the baseline at full size)."""
     for o in tokens:
-        if o is t or t.size > o.size * SAME_SIZE_SLACK:
+        if o is t or t.size > o.size * SAME_SIZE_SLACK or not marker_side(t.box, o):
             continue
         rise = o.box.bottom - t.box.bottom
         smaller = t.size <= o.size * MARKER_SIZE_RATIO
         sup = t.size <= SUP_SIZE_RATIO * o.size and rise >= SUP_RISE * o.size
-        if (smaller or sup or rise >= FULL_SIZE_RISE * o.size) and marker_side(t.box, o):
+        if smaller or sup or rise >= FULL_SIZE_RISE * o.size:
             return True
     return False
 
