@@ -21,8 +21,10 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/
-	@$(call jaarcijfers,extract --out output)
+extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/, then the panel and database
+	@status=0; ( $(call jaarcijfers,extract --out output) ) || status=$$?; \
+	( $(call jaarcijfers,panel --out output) ) || { code=$$?; [ $$status -ne 0 ] || status=$$code; }; \
+	exit $$status
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
@@ -33,7 +35,7 @@ bench: $(STAMP) ## time and memory of extract against the pdfplumber floor (medi
 inspect: $(STAMP) ## pictures of what was found on each page of every raw/*.pdf, in output/inspect/
 	for f in raw/*.pdf; do $(PY) -m pipeline inspect "$$f" || exit $$?; done
 
-panel: $(STAMP) ## combine every release under output/ into output/panel/
+panel: $(STAMP) ## combine every release under output/ into output/panel/ and output/jaarcijfers.sqlite
 	$(PY) -m pipeline panel --out output
 
 docs: $(STAMP) ## regenerate docs/data-dictionary.md from schemas/

@@ -106,16 +106,17 @@ Example:
   jaarcijfers extract raw/*.pdf --out output && jaarcijfers panel --out output
 """)
 @click.option("--out", "out", default="output", show_default=True, type=click.Path(),
-              help="Folder holding the extracted releases; the panel goes to OUT/panel/.")
+              help="Folder holding the extracted releases; the panel goes to OUT/panel/, the database to "
+              "OUT/jaarcijfers.sqlite.")
 @lock_wait_option
 @debug_option
 def panel(out, lock_wait, debug) -> None:
-    """Combine every release under OUT into one long panel, flagging revised numbers."""
+    """Combine every release under OUT into one long panel, flagging revised numbers, and one SQLite database."""
     _setup_logging(debug)
     with _locked(Path(out), "panel", lock_wait, debug):
         written, n_releases, n_revisions = build_panel(Path(out))
     click.echo(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
-               f"{Path(out) / 'panel'}/", err=True)
+               f"{Path(out) / 'panel'}/ and {written[-1]}", err=True)
 
 
 @cli.command(epilog="""\b

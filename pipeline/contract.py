@@ -140,3 +140,49 @@ def column(table: str, name: str) -> Column:
         if c.name == name:
             return c
     raise KeyError(f"{table} has no column {name!r}")
+
+
+# The panel's and the database's own columns (CONTRACT.md: `panel` and DIR/jaarcijfers.sqlite).
+REVISED = Column("revised", "boolean", "True where a later release prints a different number for the same table, "
+                 "metric and year.")
+PANEL = (*OBSERVATIONS, REVISED)
+_KEY = tuple(c for c in OBSERVATIONS if c.name in ("table_id", "metric_id", "year"))
+REVISIONS = (
+    *_KEY,
+    Column("old_value", "number", "The number as the older release printed it; null for '-'.", nullable=True,
+           unit="see unit in latest"),
+    Column("old_raw", "string", "The number exactly as the older release printed it."),
+    Column("old_release", "integer", "The older release (its release_year).", unit="year"),
+    Column("new_value", "number", "The number as the next release printing it prints it; null for '-'.",
+           nullable=True, unit="see unit in latest"),
+    Column("new_raw", "string", "The number exactly as the next release prints it."),
+    Column("new_release", "integer", "The next release printing the number (its release_year).", unit="year"),
+)
+RELEASES = (
+    _RELEASE_YEAR,
+    Column("source", "string", "File name of the release PDF."),
+    Column("sha256", "string", "SHA-256 of the PDF's bytes, lowercase hex."),
+    Column("pipeline_version", "string", "Version of the jaarcijfers pipeline that extracted the release."),
+)
+COLUMNS = (
+    Column("table_name", "string", "A table or view of this database."),
+    Column("column_name", "string", "One of its columns."),
+    Column("position", "integer", "The column's 1-based position in its table or view."),
+    Column("type", "string", "integer, number, string or boolean (stored as 0/1)."),
+    Column("nullable", "boolean", "Whether the column may be null."),
+    Column("unit", "string", "Unit of the column's values; null when it is not a measurement.", nullable=True),
+    Column("description", "string", "What the column holds."),
+)
+
+DATABASE_TABLES: dict[str, tuple[Column, ...]] = {
+    "observations": PANEL,
+    "top_nationalities": TOP_NATIONALITIES,
+    "footnotes": FOOTNOTES,
+    "releases": RELEASES,
+    "columns": COLUMNS,
+}
+DATABASE_VIEWS: dict[str, tuple[Column, ...]] = {
+    "latest": OBSERVATIONS,
+    "first_print": PANEL,
+    "revisions": REVISIONS,
+}

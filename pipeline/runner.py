@@ -17,7 +17,7 @@ import signal
 import traceback
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -37,6 +37,7 @@ class Options:
     timeout: float = 300.0
     debug: bool = False
     schemas_dir: Path | None = None  # --schemas; None: $JAARCIJFERS_SCHEMAS or the packaged ones
+    releases_before: tuple[str, ...] | None = None  # releases under out when the run started (report trends)
 
 
 @dataclass
@@ -156,7 +157,13 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
 
         write_report(report, directory, inspect_pdf(path, raw, opts.password))
         raise release_failed(path, report, directory, directory / "inspect")
-    write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas)})
+    from pipeline.report.earlier import release_files
+    from pipeline.report.page import release_page
+
+    before = opts.releases_before if opts.releases_before is not None else release_files(opts.out)
+    page = release_page(path, raw, release, report, before, opts.password)
+    write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas),
+                                               "report.html": page})
     return release, report
 
 
@@ -191,7 +198,11 @@ def run_batch(paths: Iterable[str], opts: Options, jobs: int,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Every PDF, in a process pool when there are several (one alone is read alongside the imports);
     outcomes in the order given."""
+    from pipeline.report.earlier import release_files
+
     paths = list(paths)
+    if opts.releases_before is None:  # every report sees the same earlier releases, whatever order the PDFs finish in
+        opts = replace(opts, releases_before=release_files(opts.out))
     if jobs > 1 and len(paths) > 1:
         return _run_pool(paths, opts, jobs, on_done)
     outcomes = []
@@ -222,12 +233,14 @@ def _run_pool(paths: list[str], opts: Options, jobs: int,
 
 
 def build_panel(out: Path) -> tuple[list[Path], int, int]:
-    """Read every release under ``out``, write ``out/panel/`` (observations and revisions)."""
+    """Read every release under ``out``, write ``out/panel/`` (observations and revisions) and the database
+    ``out/jaarcijfers.sqlite``."""
     import pandas as pd
 
+    from pipeline.database import FILE_NAME, release_row
     from pipeline.staging import replaced_directory
     from pipeline.vintages import find_releases, releases_to_panel
-    from pipeline.write import frame_to_csv, frame_to_parquet
+    from pipeline.write import frame_to_csv, frame_to_parquet, write_database
 
     paths = find_releases(out)
     panel, revisions = releases_to_panel([pd.read_parquet(p) for p in paths])
@@ -239,6 +252,10 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
         frame_to_parquet(revisions, stage("revisions.parquet"))
     written = [directory / f for f in ("observations.csv", "observations.parquet", "revisions.csv",
                                        "revisions.parquet")]
+    frames = {"observations": panel, "releases": pd.DataFrame([release_row(p.parent) for p in paths])}
+    for name in ("top_nationalities", "footnotes"):
+        frames[name] = pd.concat([pd.read_parquet(p.parent / f"{name}.parquet") for p in paths], ignore_index=True)
+    written.append(write_database(frames, out / FILE_NAME))
     return written, len(paths), len(revisions)
 
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.contract import REVISIONS
 from pipeline.errors import InputError
 
 KEY = ["table_id", "metric_id", "year"]
-REVISION_COLUMNS = ["table_id", "metric_id", "year", "old_value", "old_raw", "old_release", "new_value",
-                    "new_raw", "new_release"]
+REVISION_COLUMNS = [c.name for c in REVISIONS]  # declared in the column contract
 
 
 def find_releases(directory: Path) -> list[Path]:

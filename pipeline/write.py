@@ -17,8 +17,9 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from pipeline.errors import OutputError
 from pipeline.model import Release, Report
-from pipeline.staging import output_error, make_folder, replaced_directory
+from pipeline.staging import make_folder, output_error, replaced_directory, replaced_file
 
 DATA_TABLES = ("observations", "top_nationalities", "footnotes")
 REPORT_FILES = ("validation.json", "validation.md")
@@ -140,3 +141,24 @@ def write_pictures(images, directory: Path) -> list[Path]:
             image.save(stage(f"page-{number}.png"), format="PNG", optimize=False)
             written.append(directory / f"page-{number}.png")
     return written
+
+
+def write_database(frames: dict[str, pd.DataFrame], path: Path) -> Path:
+    """The SQLite database of ``pipeline.database``, built in memory and written as one fresh file that
+    replaces ``path`` in one step."""
+    import sqlite3
+
+    from pipeline.database import build
+
+    conn = build(frames)
+    try:
+        with replaced_file(path) as tmp:
+            try:
+                conn.execute("VACUUM INTO ?", (str(tmp),))
+            except sqlite3.Error as exc:
+                raise OutputError(path, f"could not write the database ({exc}).",
+                                  "Check that the folder is writable and has free space; the earlier "
+                                  "database is untouched.") from exc
+    finally:
+        conn.close()
+    return path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import subprocess
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -128,3 +129,24 @@ def run_pipeline(pdf: str, allow_unmapped: bool = False):
 @pytest.fixture(scope="session")
 def spec_2023() -> dict:
     return load_spec()
+
+
+@pytest.fixture(scope="session")
+def two_releases(tmp_path_factory):
+    """An output folder with the 2023 release (raw/) and, extracted after it, a generated 2024 release
+    (years shifted, three numbers revised: ``test_releases.REVISED``); then ``panel`` run on it.
+    Returns (the folder, the panel command's CompletedProcess)."""
+    from test_releases import release_2024
+
+    from pipeline.runner import Options, run_one
+
+    work = tmp_path_factory.mktemp("two-releases")
+    pdf = generator().render(release_2024(load_spec()), "stacked", work / "ind-jaarcijfers-2024.pdf")
+    out = work / "out"
+    for path in (RAW_2023, pdf):
+        outcome = run_one(str(path), Options(out=out))
+        assert outcome.exit_code == 0, outcome.lines
+    panel = subprocess.run([sys.executable, "-m", "pipeline", "panel", "--out", str(out)], cwd=ROOT,
+                           capture_output=True, text=True, timeout=120)
+    assert panel.returncode == 0, panel.stderr
+    return out, panel

@@ -43,7 +43,7 @@ def test_extract_writes_every_contract_file(extracted):
     assert "ok, release 2023: 324 numbers, 30 top-3 entries, 8 footnotes" in result.stderr
     names = sorted(p.name for p in (out / "2023").iterdir())
     assert names == sorted([f"{t}.{e}" for t in CONTRACT_COLUMNS for e in ("csv", "parquet")]
-                           + ["datapackage.json", "validation.json", "validation.md"])
+                           + ["datapackage.json", "report.html", "validation.json", "validation.md"])
     for table, columns in CONTRACT_COLUMNS.items():
         csv = pd.read_csv(out / "2023" / f"{table}.csv", dtype=str, keep_default_na=False)
         parquet = pd.read_parquet(out / "2023" / f"{table}.parquet")

@@ -12,7 +12,6 @@ import pandas as pd
 import pytest
 
 from conftest import (
-    RAW_2023,
     ROOT,
     assert_csv_equals_parquet,
     assert_same_dataset,
@@ -103,15 +102,10 @@ def test_2024_release_extracts_exactly(tmp_path, spec_2023, layout):
     assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
 
 
-def test_panel_flags_exactly_the_revised_numbers(tmp_path, spec_2023):
-    out = tmp_path / "out"
-    pdf = gen.render(release_2024(spec_2023), "stacked", tmp_path / "2024.pdf")
-    for path in (RAW_2023, pdf):
-        result = cli("extract", str(path), "--out", str(out))
-        assert result.returncode == 0, result.stderr
-    result = cli("panel", "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    assert "panel of 2 releases, 3 revised numbers" in result.stderr
+def test_panel_flags_exactly_the_revised_numbers(two_releases):
+    out, result = two_releases  # 2023 and 2024 extracted, then `panel`
+    assert result.stderr.strip() == (f"{out}: panel of 2 releases, 3 revised numbers -> {out / 'panel'}/ and "
+                                     f"{out / 'jaarcijfers.sqlite'}")
     revisions = pd.read_csv(out / "panel" / "revisions.csv", dtype=str, keep_default_na=False)
     got = {(r.table_id, r.metric_id, int(r.year)): (r.old_raw, r.old_release, r.new_raw, r.new_release)
            for r in revisions.itertuples()}

@@ -1,0 +1,15 @@
+"""Which releases a report's trends show: every earlier release under the output folder when the run started.
+
+Taken once per run, before any release is written (``runner.run_batch``), so a release's page does not
+depend on the order in which the PDFs of a batch finish; later releases do not change an earlier page.
+Imports nothing heavy: the runner's parent process calls it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def release_files(out: Path) -> tuple[str, ...]:
+    """``out/<year>/observations.parquet`` of every release under ``out``, oldest first."""
+    return tuple(sorted(str(p) for p in Path(out).glob("[0-9][0-9][0-9][0-9]/observations.parquet")))

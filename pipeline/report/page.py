@@ -1,0 +1,231 @@
+"""The report's view of a release: frames and checks turned into the page's frozen view objects
+(``table_views``, ``footnote_views``, ``check_views``), and the template filled (``render_report``)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from pipeline.model import Release, Report
+from pipeline.report.images import Page, pages_view
+from pipeline.report.trend import Trend, trend_view
+
+
+@dataclass(frozen=True)
+class Cell:
+    anchor: str  # "v<row>": the cell's id; its box in the page picture is "b<row>"
+    year: int
+    raw: str
+    value: str  # the number as the <data> element's machine-readable value; "" when printed as "-"
+    page: int
+
+
+@dataclass(frozen=True)
+class Row:
+    metric_id: str
+    label_nl: str
+    label_en: str
+    unit: str
+    markers: tuple[str, ...]
+    cells: tuple[Cell | None, ...]  # one per year of the table, None where the row has no number
+
+
+@dataclass(frozen=True)
+class PanelEntry:
+    rank: int
+    nationality_nl: str
+    nationality_en: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Panel:
+    heading: str
+    year: int
+    entries: tuple[PanelEntry, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    anchor: str
+    section_nl: str
+    table_id: str
+    table_nl: str
+    table_en: str
+    markers: tuple[str, ...]
+    years: tuple[int, ...]  # newest first, as printed
+    rows: tuple[Row, ...]
+    panels: tuple[Panel, ...]
+    trend: Trend | None
+
+
+@dataclass(frozen=True)
+class Footnote:
+    id: str
+    text: str
+    where: tuple[tuple[str, str], ...]  # (anchor, Dutch title) of each table it applies to
+
+
+@dataclass(frozen=True)
+class Check:
+    check: str
+    description: str
+    severity: str
+    verdict: str
+    details: tuple[tuple[tuple[str, str], ...], ...]  # each detail as (key, value) pairs
+
+
+def _text(v) -> str:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def records(df: pd.DataFrame) -> list[dict]:
+    """The frame's rows as dicts of plain values, null as None (faster to group than the frame itself)."""
+    return [{k: None if v is None or v is pd.NA or v != v else v for k, v in row.items()}
+            for row in df.to_dict("records")]
+
+
+def _grouped(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
+    """Rows grouped by ``keys``, groups and rows in their first order."""
+    out: dict[tuple, list[dict]] = {}
+    for r in rows:
+        out.setdefault(tuple(r.get(k) for k in keys), []).append(r)
+    return out
+
+
+def table_views(release: Release, vintages: pd.DataFrame) -> list[Table]:
+    """The release's tables in printed order, each with its rows, panels, markers and trend."""
+    obs = [dict(r, anchor=f"v{i}") for i, r in enumerate(records(release.observations))]
+    markers = _markers(records(release.footnotes))
+    panels = _grouped(records(release.top_nationalities), "table_id")
+    trends = _grouped(records(vintages), "table_id")
+    tables = []
+    for number, rows in enumerate(_grouped(obs, "section_nl", "table_nl").values(), start=1):
+        first = rows[0]
+        table_id = _text(first["table_id"])
+        years = tuple(sorted({int(r["year"]) for r in rows}, reverse=True))
+        views = []
+        for cells in _grouped(rows, "label_nl", "metric_id").values():
+            by_year = {int(c["year"]): c for c in cells}
+            metric = _text(cells[0]["metric_id"])
+            views.append(Row(metric, _text(cells[0]["label_nl"]), _text(cells[0].get("label_en")),
+                             _text(cells[0]["unit"]), markers.get((table_id, metric), ()) if metric else (),
+                             tuple(_cell(by_year[y]) if y in by_year else None for y in years)))
+        tables.append(Table(f"t{number}", _text(first["section_nl"]), table_id, _text(first["table_nl"]),
+                            _text(first.get("table_en")), markers.get((table_id, ""), ()) if table_id else (),
+                            years, tuple(views), _panels(panels.get((first["table_id"],), []) if table_id else []),
+                            trend_view(trends.get((first["table_id"],), [])) if table_id else None))
+    return tables
+
+
+def _cell(c: dict) -> Cell:
+    return Cell(c["anchor"], int(c["year"]), _text(c["raw"]), _text(c["value"]), int(c["page"]))
+
+
+def _markers(footnotes: list[dict]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(table_id, metric_id or "" for the title) -> the footnote ids whose marker stands there."""
+    out: dict[tuple[str, str], set[str]] = {}
+    for f in footnotes:
+        out.setdefault((_text(f["table_id"]), _text(f["metric_id"])), set()).add(_text(f["footnote_id"]))
+    return {k: tuple(sorted(v, key=lambda i: (len(i), i))) for k, v in out.items()}
+
+
+def _panels(entries: list[dict]) -> tuple[Panel, ...]:
+    """The table's top-3 panels, one per year, ranks in order."""
+    panels = []
+    for (year,), ranked in sorted(_grouped(entries, "year").items()):
+        ranked = sorted(ranked, key=lambda e: e["rank"])
+        heading = _text(ranked[0].get("panel_nl")) or _text(ranked[0]["table_nl"])
+        panels.append(Panel(heading, int(year), tuple(
+            PanelEntry(int(e["rank"]), _text(e["nationality_nl"]), _text(e.get("nationality_en")),
+                       _text(e["nationality_code"])) for e in ranked)))
+    return tuple(panels)
+
+
+def footnote_views(release: Release, tables: list[Table]) -> list[Footnote]:
+    """Every footnote once, with the tables its markers stand on."""
+    anchors = {t.table_id: (t.anchor, t.table_nl) for t in tables if t.table_id}
+    texts: dict[str, str] = {}
+    where: dict[str, list[tuple[str, str]]] = {}
+    for f in records(release.footnotes):
+        fid = _text(f["footnote_id"])
+        texts[fid] = _text(f["text"])
+        place = anchors.get(_text(f["table_id"]))
+        if place and place not in where.setdefault(fid, []):
+            where[fid].append(place)
+    return [Footnote(fid, texts[fid], tuple(where.get(fid, ()))) for fid in sorted(texts, key=lambda i: (len(i), i))]
+
+
+def check_views(report: Report) -> list[Check]:
+    return [Check(r.check, r.description, r.severity, r.verdict,
+                  tuple(tuple((str(k), _detail(v)) for k, v in d.items()) for d in r.details))
+            for r in report.results]
+
+
+def _detail(v) -> str:
+    """A check detail's value: cells as ``table_id/metric_id/year``, other lists and mappings as JSON."""
+    if isinstance(v, (list, tuple)) and all(isinstance(c, dict) and {"table_id", "metric_id", "year"} <= c.keys()
+                                            for c in v):
+        return "; ".join(f"{c['table_id']}/{c['metric_id']}/{c['year']}" for c in v)
+    if isinstance(v, (list, tuple, dict)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    return _text(v)
+
+
+def render_report(release: Release, report: Report, pictures: list, scale: float, vintages: pd.DataFrame,
+                  provenance: dict[str, str]) -> str:
+    """The page. ``pictures``: one PIL image per page (``scale`` pixels per PDF point); ``vintages``: the
+    observations of every release under DIR (this one included); ``provenance``: source, sha256, version."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    tables = table_views(release, vintages)
+    pages = pages_view(pictures, scale, records(release.observations))
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2").render(
+        release=release, report=report, provenance=provenance, tables=tables,
+        sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
+        counts={v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
+        vintage_years=sorted(int(y) for y in vintages["release_year"].unique()),
+        pages=pages, pictured={p.number for p in pages if p.src})
+
+
+def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
+    """This release's observations after those of every earlier release in ``files``."""
+    earlier = [pd.read_parquet(f) for f in files if int(Path(f).parent.name) < release.release_year]
+    return pd.concat([*earlier, release.observations], ignore_index=True)
+
+
+def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[str, ...],
+                 password: str | None = None) -> str:
+    """The report of a release read from ``pdf`` (``raw``, as extracted); ``files``: the releases under the
+    output folder (``earlier.release_files``) whose earlier ones the trends show."""
+    import pdfplumber
+
+    from pipeline import __version__
+    from pipeline.datapackage import sha256
+    from pipeline.pictures import RESOLUTION, page_pictures
+
+    provenance = {"source": Path(pdf).name, "sha256": sha256(Path(pdf)), "version": __version__}
+    with pdfplumber.open(pdf, password=password or "") as doc:  # read and checked already: only drawn here
+        pictures = page_pictures(doc, raw)
+    return render_report(release, report, pictures, RESOLUTION / 72, vintages(release, files), provenance)
+
+
+def _sections(tables: list[Table]) -> list[tuple[str, list[Table]]]:
+    """Consecutive tables under the same section heading."""
+    sections: list[tuple[str, list[Table]]] = []
+    for t in tables:
+        if sections and sections[-1][0] == t.section_nl:
+            sections[-1][1].append(t)
+        else:
+            sections.append((t.section_nl, [t]))
+    return sections
+

@@ -1,0 +1,94 @@
+"""A small trend picture per table: one band per row, one line per release printing it (the newest solid,
+earlier releases dashed, so revisions show), each band scaled to its own range. Coordinates only: the
+template draws them as inline SVG."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+WIDTH = 440
+LABEL_WIDTH = 170  # the row label, left of the plot
+VALUE_WIDTH = 62  # the newest printed value, right of the plot
+BAND = 24
+AXIS = 16
+LABEL_CHARS = 30
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float
+    y: float
+    title: str
+
+
+@dataclass(frozen=True)
+class Line:
+    release_year: int
+    newest: bool
+    points: tuple[Point, ...]
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    full_label: str
+    baseline: float  # y of the label text
+    last: str  # the newest release's number for the newest year, as printed
+    lines: tuple[Line, ...]
+
+
+@dataclass(frozen=True)
+class Trend:
+    width: int
+    height: int
+    years: tuple[tuple[float, int], ...]  # (x, year) of each axis label
+    bands: tuple[Band, ...]
+    releases: tuple[int, ...]
+
+
+def _x(year: int, first: int, last: int) -> float:
+    left, right = LABEL_WIDTH + 6, WIDTH - VALUE_WIDTH - 6
+    return (left + right) / 2 if first == last else left + (year - first) * (right - left) / (last - first)
+
+
+def _short(label: str) -> str:
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def trend_view(rows: list[dict]) -> Trend | None:
+    """A table's trend from its observations (plain records) in one or more releases."""
+    rows = [r for r in rows if r["metric_id"] is not None]
+    if not rows:
+        return None
+    first, last = min(r["year"] for r in rows), max(r["year"] for r in rows)
+    newest = max(r["release_year"] for r in rows)
+    by_metric: dict[str, list[dict]] = {}
+    for r in rows:
+        by_metric.setdefault(r["metric_id"], []).append(r)
+    bands = [_band(i * BAND, printed, first, last, newest) for i, printed in enumerate(by_metric.values())]
+    return Trend(WIDTH, len(bands) * BAND + AXIS, tuple((_x(y, first, last), y) for y in range(first, last + 1)),
+                 tuple(bands), tuple(sorted({r["release_year"] for r in rows})))
+
+
+def _band(top: float, rows: list[dict], first: int, last: int, newest: int) -> Band:
+    """One row of the table: a line per release printing it, scaled to the row's own range."""
+    values = [float(r["value"]) for r in rows if r["value"] is not None]
+    low, high = (min(values), max(values)) if values else (0.0, 0.0)
+
+    def y(v: float) -> float:
+        return top + BAND / 2 if high == low else top + BAND - 4 - (v - low) * (BAND - 8) / (high - low)
+
+    lines = []
+    for release in sorted({r["release_year"] for r in rows}):
+        printed = sorted((r for r in rows if r["release_year"] == release and r["value"] is not None),
+                         key=lambda r: r["year"])
+        lines.append(Line(release, release == newest, tuple(
+            Point(_x(r["year"], first, last), y(float(r["value"])), f"{r['label_nl']} {r['year']}: {r['raw']} "
+                  f"(release {release})") for r in printed)))
+    latest = max(rows, key=lambda r: (r["release_year"], r["year"]))
+    label = str(latest["label_nl"])
+    return Band(_short(label), label, top + BAND / 2 + 4, str(latest["raw"]), tuple(lines))

@@ -1,0 +1,240 @@
+"""report.html (issue 15): one self-contained, valid, accessible page per release, read back from the
+file and from a real browser (Debian's Chromium, driven by Playwright)."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import html5lib
+import pandas as pd
+import pdfplumber
+import pytest
+
+from conftest import RAW_2023
+
+MAX_BYTES = 2 * 1024 * 1024
+SVG = "{http://www.w3.org/2000/svg}"  # html5lib keeps inline SVG in its namespace
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def pages(two_releases) -> dict[int, tuple[Path, object]]:
+    """Each release's report.html and its parsed tree (html5lib, strict: a parse error fails here)."""
+    out, _ = two_releases
+    parsed = {}
+    for year in (2023, 2024):
+        path = out / str(year) / "report.html"
+        parsed[year] = path, html5lib.HTMLParser(strict=True, namespaceHTMLElements=False).parse(
+            path.read_bytes(), transport_encoding="utf-8")
+    return parsed
+
+
+def text(el) -> str:
+    return " ".join("".join(el.itertext()).split())
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_the_page_is_one_small_self_contained_file(pages, year):
+    path, tree = pages[year]
+    assert path.stat().st_size <= MAX_BYTES
+    tags = {el.tag for el in tree.iter() if isinstance(el.tag, str)}
+    assert not tags & {"script", "link", "iframe", "object", "embed", "base", "audio", "video", "source"}
+    ids = [el.get("id") for el in tree.iter() if isinstance(el.tag, str) and el.get("id")]
+    assert len(ids) == len(set(ids))
+    for el in tree.iter():
+        if not isinstance(el.tag, str):
+            continue
+        if el.get("src") is not None:
+            assert el.get("src").startswith("data:image/png;base64,"), el.get("src")[:40]
+        if el.get("href") is not None:
+            assert el.get("href").startswith("#") and el.get("href")[1:] in ids, el.get("href")
+        assert "url(" not in (el.get("style") or "")
+    style = "".join(text(s) for s in tree.iter("style"))
+    assert "url(" not in style and "@import" not in style and "@font-face" not in style
+    pdf = RAW_2023 if year == 2023 else path.parent.parent.parent / "ind-jaarcijfers-2024.pdf"
+    with pdfplumber.open(pdf) as doc:
+        assert len(list(tree.iter("img"))) == len(doc.pages)  # one picture per page
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_headings_table_headers_alt_texts_and_languages(pages, year):
+    _, tree = pages[year]
+    assert tree.get("lang") == "en"
+    levels = [int(el.tag[1]) for el in tree.iter() if el.tag in ("h1", "h2", "h3", "h4", "h5", "h6")]
+    assert levels[0] == 1 and levels.count(1) == 1
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), "a heading level is skipped"
+    for th in tree.iter("th"):
+        assert th.get("scope") in ("col", "row"), text(th)
+    for table in tree.iter("table"):
+        assert table.find("caption") is not None and text(table.find("caption"))
+    for img in tree.iter("img"):
+        assert img.get("alt", "").startswith("Page "), img.get("alt")
+    for a in tree.iter("a"):
+        assert text(a) or a.get("aria-label"), a.get("href")
+    trends = list(tree.iter(f"{SVG}svg"))
+    assert len(trends) == len(list(tree.iter("article")))  # one per table
+    for svg in trends:
+        assert svg.get("role") == "img" and text(svg.find(f"{SVG}title"))
+
+
+def test_every_table_with_its_years_units_footnotes_and_panel(pages, two_releases):
+    out, _ = two_releases
+    _, tree = pages[2023]
+    obs = pd.read_parquet(out / "2023" / "observations.parquet")
+    notes = pd.read_parquet(out / "2023" / "footnotes.parquet")
+    top = pd.read_parquet(out / "2023" / "top_nationalities.parquet")
+    articles = {a.get("data-table-id"): a for a in tree.iter("article")}
+    assert list(articles) == list(dict.fromkeys(obs["table_id"]))  # every table, in printed order
+    for table_id, rows in obs.groupby("table_id", sort=False):
+        article = articles[table_id]
+        heading = article.find("h3")
+        assert rows["table_nl"].iloc[0] in text(heading)
+        if "table_en" in rows:
+            assert rows["table_en"].iloc[0] in text(heading)
+        assert [text(th) for th in article.find(".//table/thead/tr")] == ["Row", "2023", "2022", "2021", "Unit"]
+        for tr in article.find(".//table/tbody"):
+            metric = rows[rows["metric_id"] == tr.get("data-metric-id")]
+            assert text(tr.findall("td")[-1]) == metric["unit"].iloc[0]
+            assert text(tr.find("th")).startswith(metric["label_nl"].iloc[0])
+        panel = top[top["table_id"] == table_id].sort_values("rank")
+        entries = [text(li.find("span")) for li in article.iter("li")]
+        assert entries == list(panel["nationality_nl"]), table_id
+    footnotes = {li.get("id"): li for li in tree.find(".//ol[@class='notes']")}
+    for f in notes.itertuples():
+        assert text(footnotes[f"fn{f.footnote_id}"].find("span")) == " ".join(f.text.split())
+        article = articles[f.table_id]
+        where = article.find("h3") if not f.metric_id else next(
+            tr.find("th") for tr in article.find(".//table/tbody") if tr.get("data-metric-id") == f.metric_id)
+        assert f"#fn{f.footnote_id}" in [a.get("href") for a in where.iter("a")], (f.table_id, f.metric_id)
+
+
+def test_the_validation_verdict_and_every_check_with_its_numbers(pages, two_releases):
+    out, _ = two_releases
+    _, tree = pages[2023]
+    report = json.loads((out / "2023" / "validation.json").read_text(encoding="utf-8"))
+    heading = next(h for h in tree.iter("h2") if h.get("id") == "validation")
+    assert text(heading) == "Validation: passed"
+    shown = {tr.get("data-check"): tr for tr in tree.iter("tr") if tr.get("class") == "check"}
+    assert list(shown) == [c["check"] for c in report["checks"]]
+    for check in report["checks"]:
+        assert text(shown[check["check"]].findall("td")[0]) == check["verdict"]
+    flow = shown["pending_flow"]
+    assert text(flow.findall("td")[0]) == "warning"
+    items = [text(li) for li in flow.iter("li")]
+    assert len(items) == 25
+    assert ("table_id = asylum_family_reunification; year = 2023; pending = 27060; expected = 27160; gap = -100; "
+            "cells = asylum_family_reunification/pending/2023; ") in items[0]
+
+
+def test_the_trend_shows_every_earlier_release(pages):
+    def bands(year: int) -> list[list[tuple[str, int]]]:
+        _, tree = pages[year]
+        article = next(a for a in tree.iter("article") if a.get("data-table-id") == "family_reunification")
+        lines = [(pl.get("stroke-dasharray"), len(pl.get("points").split())) for pl in article.iter(f"{SVG}polyline")]
+        return lines, [text(t) for t in article.iter(f"{SVG}title")]
+
+    lines, titles = bands(2023)
+    assert lines == [(None, 3)] * 5  # one release: five rows, three years each
+    lines, titles = bands(2024)
+    assert lines == [("3 2", 3), (None, 3)] * 5  # the 2023 release dashed, the 2024 release solid
+    assert "Aanvragen 2023: 41.820 (release 2023)" in titles and "Aanvragen 2023: 41.900 (release 2024)" in titles
+    assert titles[0] == ("Trend of Familie & Gezin, 2021 to 2024, as printed by the releases 2023, 2024")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium from Debian, started once for this module."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: these tests need a real browser. Install it with "
+                    "`apt-get install -y --no-install-recommends chromium` (.ci/run does so in CI).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def loaded(browser, pages):
+    """The 2023 report opened from its file with the network blocked; every request is recorded."""
+    path, _ = pages[2023]
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    requests = []
+    context.route("**/*", lambda route: (requests.append(route.request.url),
+                                         route.continue_() if route.request.url == path.as_uri() else route.abort()))
+    page = context.new_page()
+    page.goto(path.as_uri(), wait_until="load")
+    yield page, requests
+    context.close()
+
+
+def test_the_page_loads_offline_and_asks_for_nothing(loaded):
+    page, requests = loaded
+    assert requests == [page.url]  # the file itself, nothing else
+    assert page.evaluate("performance.getEntriesByType('resource').map(e => e.name)") == []
+    images = page.evaluate("[...document.images].map(i => [i.complete, i.naturalWidth])")
+    assert len(images) == 3 and all(done and width > 1000 for done, width in images)
+
+
+def test_a_screenshot_is_not_blank(loaded):
+    from PIL import Image, ImageStat
+
+    page, _ = loaded
+    shot = Image.open(io.BytesIO(page.screenshot())).convert("RGB")
+    assert shot.size == (1280, 900)
+    grey = shot.convert("L")
+    dark = sum(grey.histogram()[:128]) / (shot.width * shot.height)
+    assert 0.01 < dark < 0.5, dark  # text on a light page
+    assert ImageStat.Stat(grey).stddev[0] > 20
+    assert len(shot.getcolors(1 << 24)) > 50
+
+
+def test_every_value_read_back_from_the_rendered_page_equals_the_parquet(loaded, two_releases):
+    out, _ = two_releases
+    page, _ = loaded
+    cells = page.evaluate("""[...document.querySelectorAll('td.value')].map(td => {
+        const table = td.closest('table');
+        return {table_id: td.closest('article').dataset.tableId, metric_id: td.closest('tr').dataset.metricId,
+                year: table.tHead.rows[0].cells[td.cellIndex].innerText, raw: td.innerText,
+                value: td.querySelector('data').value, visible: td.offsetWidth > 0 && td.offsetHeight > 0};
+    })""")
+    obs = pd.read_parquet(out / "2023" / "observations.parquet")
+    assert len(cells) == len(obs) == 324
+    got = {(c["table_id"], c["metric_id"], int(c["year"])): c for c in cells}
+    assert len(got) == 324 and all(c["visible"] for c in cells)
+    for o in obs.itertuples():
+        c = got[(o.table_id, o.metric_id, o.year)]
+        assert c["raw"] == o.raw
+        assert (c["value"] == "") if pd.isna(o.value) else (float(c["value"]) == o.value), (o.table_id, o.metric_id)
+
+
+def test_each_value_links_to_its_box_on_the_page_picture(loaded, two_releases):
+    from pipeline.pictures import RESOLUTION
+
+    out, _ = two_releases
+    page, _ = loaded
+    obs = pd.read_parquet(out / "2023" / "observations.parquet")
+    o = obs[(obs.table_id == "naturalisation") & (obs.metric_id == "decisions") & (obs.year == 2023)].iloc[0]
+    cell = page.locator("article[data-table-id=naturalisation] tr[data-metric-id=decisions] td[data-year='2023'] a")
+    assert cell.inner_text() == o.raw
+    cell.click()
+    box_id = page.evaluate("location.hash")[1:]
+    where = page.evaluate("""id => {
+        const box = document.getElementById(id), img = box.parentElement.querySelector('img');
+        const b = box.getBoundingClientRect(), i = img.getBoundingClientRect();
+        return {left: (b.left - i.left) / i.width, top: (b.top - i.top) / i.height, width: b.width / i.width,
+                back: box.getAttribute('href'), inView: b.bottom > 0 && b.top < innerHeight, y: b.top,
+                natural: [img.naturalWidth, img.naturalHeight]};
+    }""", box_id)
+    scale = RESOLUTION / 72
+    natural_w, natural_h = where["natural"]
+    assert where["inView"], where
+    assert where["back"] == f"#{cell.evaluate('a => a.parentElement.id')}"
+    assert where["left"] == pytest.approx(o.x0 * scale / natural_w, abs=0.002)
+    assert where["top"] == pytest.approx(o.top * scale / natural_h, abs=0.002)
+    assert where["width"] == pytest.approx((o.x1 - o.x0) * scale / natural_w, abs=0.002)
