@@ -21,10 +21,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/, then the panel and database
-	@status=0; ( $(call jaarcijfers,extract --out output) ) || status=$$?; \
-	( $(call jaarcijfers,panel --out output) ) || { code=$$?; [ $$status -ne 0 ] || status=$$code; }; \
-	exit $$status
+extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/; if all went well, the panel and database
+	@$(call jaarcijfers,extract --out output); $(call jaarcijfers,panel --out output)
 
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q

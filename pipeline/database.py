@@ -119,6 +119,15 @@ def release_row(directory: Path) -> dict:
                          f"Rerun `jaarcijfers extract` for release {directory.name}.") from exc
 
 
+def database_frames(paths: list[Path], panel: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The tables' rows: the panel, and each release's other tables and ``releases`` row, oldest first
+    (``paths``: each release's observations.parquet)."""
+    frames = {"observations": panel, "releases": pd.DataFrame([release_row(p.parent) for p in paths])}
+    for name in ("top_nationalities", "footnotes"):
+        frames[name] = pd.concat([pd.read_parquet(p.parent / f"{name}.parquet") for p in paths], ignore_index=True)
+    return frames
+
+
 def fill(conn: sqlite3.Connection, frames: dict[str, pd.DataFrame]) -> None:
     """Create every table, index and view and insert the frames' rows in their order."""
     conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

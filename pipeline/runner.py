@@ -237,7 +237,7 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
     ``out/jaarcijfers.sqlite``."""
     import pandas as pd
 
-    from pipeline.database import FILE_NAME, release_row
+    from pipeline.database import FILE_NAME, database_frames
     from pipeline.staging import replaced_directory
     from pipeline.vintages import find_releases, releases_to_panel
     from pipeline.write import frame_to_csv, frame_to_parquet, write_database
@@ -252,10 +252,7 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
         frame_to_parquet(revisions, stage("revisions.parquet"))
     written = [directory / f for f in ("observations.csv", "observations.parquet", "revisions.csv",
                                        "revisions.parquet")]
-    frames = {"observations": panel, "releases": pd.DataFrame([release_row(p.parent) for p in paths])}
-    for name in ("top_nationalities", "footnotes"):
-        frames[name] = pd.concat([pd.read_parquet(p.parent / f"{name}.parquet") for p in paths], ignore_index=True)
-    written.append(write_database(frames, out / FILE_NAME))
+    written.append(write_database(database_frames(paths, panel), out / FILE_NAME))
     return written, len(paths), len(revisions)
 
 
