@@ -65,17 +65,19 @@ def _percent(v: float) -> str:
     return f"{v * 100:.3f}%"
 
 
-def boxes_on_page(observations: list[dict], page: int, scale: float, width: int, height: int) -> tuple[Box, ...]:
-    """The value boxes on one page; the n-th observation's box is "b<n>", its cell "v<n>"."""
+def boxes_on_page(observations: list[dict], area, width: int, height: int) -> tuple[Box, ...]:
+    """The value boxes on the page ``area`` (its box in PDF points), drawn ``width`` pixels wide in a picture
+    ``height`` pixels high (the page and the legend below it); the n-th observation's box is "b<n>"."""
+    scale = width / (area.x1 - area.x0)
     return tuple(Box(f"b{i}", f"v{i}", f"{o['raw']}: {o['table_nl']}, {o['label_nl']}, {o['year']}",
-                     _percent(o["x0"] * scale / width), _percent(o["top"] * scale / height),
+                     _percent((o["x0"] - area.x0) * scale / width), _percent((o["top"] - area.top) * scale / height),
                      _percent((o["x1"] - o["x0"]) * scale / width), _percent((o["bottom"] - o["top"]) * scale / height))
-                 for i, o in enumerate(observations) if o["page"] == page)
+                 for i, o in enumerate(observations) if o["page"] == area.page)
 
 
-def pages_view(pictures: list, scale: float, observations: list[dict]) -> list[Page]:
-    """One Page per picture (``scale``: picture pixels per PDF point), with the boxes of its values
-    (``observations``: the release's rows as records, in order)."""
+def pages_view(pictures: list, areas, observations: list[dict]) -> list[Page]:
+    """One Page per picture of a page ``area``, with the boxes of its values (``observations``: the release's
+    rows as records, in order)."""
     uris = fit_budget(pictures)
-    return [Page(n, uri, im.width, im.height, boxes_on_page(observations, n, scale, im.width, im.height))
-            for n, (im, uri) in enumerate(zip(pictures, uris), start=1)]
+    return [Page(area.page, uri, im.width, im.height, boxes_on_page(observations, area, im.width, im.height))
+            for im, uri, area in zip(pictures, uris, areas)]

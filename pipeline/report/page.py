@@ -179,14 +179,15 @@ def _detail(v) -> str:
     return _text(v)
 
 
-def render_report(release: Release, report: Report, pictures: list, scale: float, vintages: pd.DataFrame,
+def render_report(release: Release, report: Report, pictures: list, areas: tuple, vintages: pd.DataFrame,
                   provenance: dict[str, str]) -> str:
-    """The page. ``pictures``: one PIL image per page (``scale`` pixels per PDF point); ``vintages``: the
+    """The page. ``pictures``: one PIL image per page, of the page ``areas`` (``RawRelease.pages``: each page's
+    box in PDF points), with the legend strip below; ``vintages``: the
     observations of every release under DIR (this one included); ``provenance``: source, sha256, version."""
     from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
     tables = table_views(release, vintages)
-    pages = pages_view(pictures, scale, records(release.observations))
+    pages = pages_view(pictures, areas, records(release.observations))
     env = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=True, undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True)
     return env.get_template("report.html.j2").render(
@@ -207,16 +208,13 @@ def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[
                  password: str | None = None) -> str:
     """The report of a release read from ``pdf`` (``raw``, as extracted); ``files``: the releases under the
     output folder (``earlier.release_files``) whose earlier ones the trends show."""
-    import pdfplumber
-
     from pipeline import __version__
     from pipeline.datapackage import sha256
-    from pipeline.pictures import RESOLUTION, page_pictures
+    from pipeline.pictures import inspect_pdf
 
     provenance = {"source": Path(pdf).name, "sha256": sha256(Path(pdf)), "version": __version__}
-    with pdfplumber.open(pdf, password=password or "") as doc:  # read and checked already: only drawn here
-        pictures = page_pictures(doc, raw)
-    return render_report(release, report, pictures, RESOLUTION / 72, vintages(release, files), provenance)
+    return render_report(release, report, inspect_pdf(pdf, raw, password), raw.pages, vintages(release, files),
+                         provenance)
 
 
 def _sections(tables: list[Table]) -> list[tuple[str, list[Table]]]:
