@@ -187,7 +187,7 @@ def test_two_runs_into_the_same_out_never_mix_files(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["2023"]
     assert sorted(p.name for p in (out / "2023").iterdir()) == [
         "datapackage.json", "footnotes.csv", "footnotes.parquet", "observations.csv", "observations.parquet",
-        "top_nationalities.csv", "top_nationalities.parquet", "validation.json", "validation.md"]
+        "report.html", "top_nationalities.csv", "top_nationalities.parquet", "validation.json", "validation.md"]
 
 
 def test_out_pointing_at_a_file_is_one_line(tmp_path):
