@@ -93,21 +93,24 @@ def test_every_table_with_its_years_units_footnotes_and_panel(pages, two_release
         article = articles[table_id]
         heading = article.find("h3")
         assert rows["table_nl"].iloc[0] in text(heading)
-        if "table_en" in rows:
-            assert rows["table_en"].iloc[0] in text(heading)
+        title_notes = "".join(str(i) for i in notes[(notes.table_id == table_id) & notes.metric_id.isna()].footnote_id)
+        assert text(heading) == f"{rows['table_nl'].iloc[0]}{title_notes} — {rows['table_en'].iloc[0]} {table_id}"
         assert [text(th) for th in article.find(".//table/thead/tr")] == ["Row", "2023", "2022", "2021", "Unit"]
         for tr in article.find(".//table/tbody"):
             metric = rows[rows["metric_id"] == tr.get("data-metric-id")]
             assert text(tr.findall("td")[-1]) == metric["unit"].iloc[0]
-            assert text(tr.find("th")).startswith(metric["label_nl"].iloc[0])
+            mine = notes[(notes.table_id == table_id) & (notes.metric_id == tr.get("data-metric-id"))]
+            row_notes = "".join(str(i) for i in mine.footnote_id)
+            assert text(tr.find("th")) == f"{metric['label_nl'].iloc[0]}{row_notes} — {metric['label_en'].iloc[0]}"
         panel = top[top["table_id"] == table_id].sort_values("rank")
-        entries = [text(li.find("span")) for li in article.iter("li")]
-        assert entries == list(panel["nationality_nl"]), table_id
+        entries = [text(li) for li in article.iter("li")]
+        assert entries == [f"{nl} — {en} {code}" for nl, en, code in
+                           zip(panel["nationality_nl"], panel["nationality_en"], panel["nationality_code"])], table_id
     footnotes = {li.get("id"): li for li in tree.find(".//ol[@class='notes']")}
     for f in notes.itertuples():
         assert text(footnotes[f"fn{f.footnote_id}"].find("span")) == " ".join(f.text.split())
         article = articles[f.table_id]
-        where = article.find("h3") if not f.metric_id else next(
+        where = article.find("h3") if pd.isna(f.metric_id) else next(
             tr.find("th") for tr in article.find(".//table/tbody") if tr.get("data-metric-id") == f.metric_id)
         assert f"#fn{f.footnote_id}" in [a.get("href") for a in where.iter("a")], (f.table_id, f.metric_id)
 
