@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -179,18 +180,24 @@ def _detail(v) -> str:
     return _text(v)
 
 
+@lru_cache(maxsize=1)
+def template():
+    """The page's template, compiled once per process (a batch worker renders many)."""
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=True, undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True)
+    return env.get_template("report.html.j2")
+
+
 def render_report(release: Release, report: Report, pictures: list, areas: tuple, vintages: pd.DataFrame,
                   provenance: dict[str, str]) -> str:
     """The page. ``pictures``: one PIL image per page, of the page ``areas`` (``RawRelease.pages``: each page's
     box in PDF points), with the legend strip below; ``vintages``: the
     observations of every release under DIR (this one included); ``provenance``: source, sha256, version."""
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
     tables = table_views(release, vintages)
     pages = pages_view(pictures, areas, records(release.observations))
-    env = Environment(loader=FileSystemLoader(Path(__file__).parent), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True)
-    return env.get_template("report.html.j2").render(
+    return template().render(
         release=release, report=report, provenance=provenance, tables=tables,
         sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
         counts={v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
