@@ -3,6 +3,7 @@ file and from a real browser (Debian's Chromium, driven by Playwright)."""
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 from pathlib import Path
@@ -241,3 +242,39 @@ def test_each_value_links_to_its_box_on_the_page_picture(loaded, two_releases):
     assert where["left"] == pytest.approx(o.x0 * scale / natural_w, abs=0.002)
     assert where["top"] == pytest.approx(o.top * scale / natural_h, abs=0.002)
     assert where["width"] == pytest.approx((o.x1 - o.x0) * scale / natural_w, abs=0.002)
+
+
+def test_the_trends_show_only_earlier_releases(two_releases):
+    """A release's page does not change when a later release arrives: the 2023 trends leave 2024 out."""
+    from pipeline.model import Release
+    from pipeline.report.earlier import release_files
+    from pipeline.report.page import vintages
+
+    out, _ = two_releases
+    files = release_files(out)
+    assert [Path(f).parent.name for f in files] == ["2023", "2024"]
+    frames = {t: pd.read_parquet(out / "2023" / f"{t}.parquet") for t in ("observations", "top_nationalities",
+                                                                         "footnotes")}
+    release = Release("x.pdf", 2023, (2023, 2022, 2021), "Jaarcijfers - 2023", **frames)
+    assert sorted(vintages(release, files)["release_year"].unique()) == [2023]
+    later = Release("y.pdf", 2025, (2025, 2024, 2023), "", **frames)
+    assert sorted(vintages(later, files)["release_year"].unique()) == [2023, 2024]
+
+
+def test_pictures_beyond_the_size_budget_are_made_smaller_then_left_out():
+    import random
+
+    from PIL import Image
+
+    from pipeline.report.images import fit_budget
+
+    rng = random.Random(15)
+    noise = [Image.frombytes("RGB", (300, 300), rng.randbytes(300 * 300 * 3)) for _ in range(4)]  # incompressible
+    full = fit_budget(noise, budget=10**9)
+    assert all(full) and Image.open(io.BytesIO(base64.b64decode(full[0].split(",", 1)[1]))).size == (300, 300)
+    budget = sum(map(len, full)) // 4  # even at half the size not all four fit
+    uris = fit_budget(noise, budget=budget)
+    kept = [u for u in uris if u]
+    assert sum(map(len, uris)) <= budget
+    assert 0 < len(kept) < len(noise) and uris[: len(kept)] == kept  # the first pages kept, the last left out
+    assert Image.open(io.BytesIO(base64.b64decode(kept[0].split(",", 1)[1]))).size == (150, 150)  # half first
