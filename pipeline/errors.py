@@ -105,6 +105,9 @@ _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, 
     ProblemKind.MARKER_WITHOUT_TEXT: "footnote marker {text} {where} has no footnote text; see {report}.",
     ProblemKind.TEXT_WITHOUT_MARKER: "footnote {text} ({where}) has no marker on any title or label; see {report}.",
     ProblemKind.TEXT_TWICE: "footnote {text} is printed twice; see {report}.",
+    ProblemKind.AMBIGUOUS_MARKER: "'{text}' ({where}) ends in a full-size {id}: it may be footnote marker {id} "
+                                  "or part of the text, and schemas/tables.yaml knows both; print the marker "
+                                  "raised (or smaller), or remove one of the two texts from schemas/tables.yaml.",
 }
 
 

@@ -67,7 +67,8 @@ class Kind(str, Enum):
 
 @dataclass(frozen=True)
 class Token:
-    """A word as printed: its text, box, font size and font name. ``marker`` when small and raised."""
+    """A word as printed: its text, box, font size and font name. ``marker`` when small and raised;
+    ``glued`` when printed against the token before it with no gap (``Gezin`` + ``1``: one printed word)."""
 
     text: str
     box: Box
@@ -75,6 +76,7 @@ class Token:
     font: str = ""
     upright: bool = True
     marker: bool = False
+    glued: bool = False
 
     @property
     def style(self) -> tuple[str, float]:
@@ -86,6 +88,7 @@ class Cell:
     raw: str
     year: int
     box: Box
+    markers: tuple[str, ...] = ()  # a footnote marker glued to the figure itself (``190`` + ``2``)
 
 
 @dataclass(frozen=True)
@@ -94,6 +97,8 @@ class RawRow:
     markers: tuple[str, ...]
     cells: tuple[Cell, ...]
     box: Box
+    printed: str = ""  # when a marker was read from a full-size number: the label with it, as printed
+    tentative: tuple[str, ...] = ()  # ... and the ids so read (normalize decides against schemas/)
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ class RawTable:
     section: str
     rows: tuple[RawRow, ...]
     box: Box
+    printed: str = ""  # as RawRow: the title with a full-size marker, as printed
+    tentative: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -177,12 +184,13 @@ class ProblemKind(str, Enum):
     MARKER_WITHOUT_TEXT = "footnote marker without text"
     TEXT_WITHOUT_MARKER = "footnote text without marker"
     TEXT_TWICE = "footnote text printed twice"
+    AMBIGUOUS_MARKER = "footnote marker or part of the text"
 
 
 MAPPING = frozenset({ProblemKind.UNKNOWN_TABLE, ProblemKind.UNKNOWN_ROW, ProblemKind.UNKNOWN_PANEL,
                      ProblemKind.UNKNOWN_NATIONALITY, ProblemKind.MISSING_TABLE, ProblemKind.MISSING_ROW})
 FOOTNOTE_LINKS = frozenset({ProblemKind.MARKER_WITHOUT_TEXT, ProblemKind.TEXT_WITHOUT_MARKER,
-                            ProblemKind.TEXT_TWICE})
+                            ProblemKind.TEXT_TWICE, ProblemKind.AMBIGUOUS_MARKER})
 
 
 @dataclass(frozen=True)

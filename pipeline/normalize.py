@@ -36,8 +36,10 @@ def clean_text(text: str) -> str:
 @dataclass(frozen=True)
 class MappedRow:
     row: RawRow
-    label: str  # as printed, white space collapsed
+    label: str  # as printed, white space collapsed (without a number read as a marker)
     metric_id: str | None
+    markers: tuple[str, ...] = ()
+    ambiguous: bool = False  # a full-size number that schemas/ knows both as text and as a marker
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,8 @@ class MappedTable:
     title: str
     table_id: str | None
     rows: tuple[MappedRow, ...]
+    markers: tuple[str, ...] = ()
+    ambiguous: bool = False
 
 
 def normalize(raw: RawRelease, schemas: Schemas) -> Release:
@@ -53,7 +57,7 @@ def normalize(raw: RawRelease, schemas: Schemas) -> Release:
     observations, unparsed = observation_rows(raw.release_year, tables, schemas)
     rankings, ranking_problems = ranking_rows(raw.release_year, raw.panels, tables, schemas)
     markers = markers_of(tables)
-    problems = [*unknown_titles_and_labels(tables, schemas), *missing_tables_and_rows(tables, raw.release_year,
+    problems = [*ambiguous_markers(tables), *unknown_titles_and_labels(tables, schemas), *missing_tables_and_rows(tables, raw.release_year,
                 schemas), *ranking_problems, *unparsed, *footnote_link_problems(markers, raw.footnotes)]
     return Release(
         source=raw.source, release_year=raw.release_year, years=raw.years, title=raw.title,
@@ -68,15 +72,33 @@ def map_tables(raw_tables: tuple[RawTable, ...], schemas: Schemas) -> tuple[Mapp
     """Every table's title and row labels as printed, with their canonical ids (None when unknown)."""
     out = []
     for table in raw_tables:
-        title = clean_text(table.title)
-        tid = schemas.table_for_title(title)
-        out.append(MappedTable(table, title, tid, tuple(_map_row(r, tid, schemas) for r in table.rows)))
+        title, tid, markers, ambiguous = read_tentative(table, table.title, table.markers, schemas.table_for_title)
+        rows = tuple(_map_row(r, tid, schemas) for r in table.rows)
+        out.append(MappedTable(table, title, tid, rows, markers, ambiguous))
     return tuple(out)
 
 
 def _map_row(row: RawRow, table_id: str | None, schemas: Schemas) -> MappedRow:
-    label = clean_text(row.label)
-    return MappedRow(row, label, schemas.metric_for_label(table_id, label) if table_id else None)
+    def lookup(label: str) -> str | None:
+        return schemas.metric_for_label(table_id, label) if table_id else None
+    return MappedRow(row, *read_tentative(row, row.label, row.markers, lookup))
+
+
+def read_tentative(item: RawRow | RawTable, text: str, markers: tuple[str, ...],
+                   lookup) -> tuple[str, str | None, tuple[str, ...], bool]:
+    """(text, id, markers, ambiguous) of a title or label. When the reader read its last number as a
+    full-size footnote marker (its footnote exists), schemas/ decides: known as printed with the number
+    (``Spoor 1``) and not without it, the number is text; known without it, a marker; known both ways,
+    ambiguous (a problem); known neither way, a marker (the footnote is there, and no text says otherwise)."""
+    text = clean_text(text)
+    found = lookup(text)
+    if not item.tentative:
+        return text, found, markers, False
+    printed = clean_text(item.printed)
+    as_printed = lookup(printed)
+    if as_printed and not found:
+        return printed, as_printed, tuple(m for m in markers if m not in item.tentative), False
+    return text, found, markers, bool(as_printed and found)
 
 
 def unknown_titles_and_labels(tables: tuple[MappedTable, ...], schemas: Schemas) -> list[Problem]:
@@ -91,6 +113,15 @@ def unknown_titles_and_labels(tables: tuple[MappedTable, ...], schemas: Schemas)
                              close=schemas.closest_label(t.table_id, r.label))
                      for r in t.rows if not r.metric_id]
     return problems
+
+
+def ambiguous_markers(tables: tuple[MappedTable, ...]) -> list[Problem]:
+    """A title or label ending in a full-size number that schemas/ knows both with and without it."""
+    problems = [Problem(ProblemKind.AMBIGUOUS_MARKER, clean_text(t.table.printed), f"title, page {t.table.box.page}",
+                        id=",".join(t.table.tentative)) for t in tables if t.ambiguous]
+    return problems + [Problem(ProblemKind.AMBIGUOUS_MARKER, clean_text(r.row.printed),
+                               f"table {t.table_id}, page {r.row.box.page}", id=",".join(r.row.tentative))
+                       for t in tables for r in t.rows if r.ambiguous]
 
 
 def missing_tables_and_rows(tables: tuple[MappedTable, ...], year: int, schemas: Schemas) -> list[Problem]:
@@ -120,8 +151,8 @@ def observation_rows(year: int, tables: tuple[MappedTable, ...],
         table_en = schemas.tables[t.table_id].en if t.table_id else None
         for r in t.rows:
             metric = schemas.metrics[r.metric_id] if r.metric_id else None
-            footnotes = _sort_ids(t.table.markers + r.row.markers) or None
             for cell in r.row.cells:
+                footnotes = _sort_ids(t.markers + r.markers + cell.markers) or None
                 try:
                     value = parse_number(cell.raw)
                     status = "A" if value is not None else "M"  # M: printed as a dash, no figure
@@ -177,11 +208,12 @@ def markers_of(tables: tuple[MappedTable, ...]) -> tuple[Marker, ...]:
     """Every footnote marker, on a title or a row, with the ids it stands on."""
     out = []
     for t in tables:
-        out += [Marker(m, t.table_id, None, f"title '{t.table.title}' (page {t.table.box.page})")
-                for m in t.table.markers]
+        out += [Marker(m, t.table_id, None, f"title '{t.title}' (page {t.table.box.page})") for m in t.markers]
         for r in t.rows:
-            out += [Marker(m, t.table_id, r.metric_id, f"label '{r.row.label}' (page {r.row.box.page})")
-                    for m in r.row.markers]
+            out += [Marker(m, t.table_id, r.metric_id, f"label '{r.label}' (page {r.row.box.page})")
+                    for m in r.markers]
+            out += [Marker(m, t.table_id, r.metric_id, f"figure '{c.raw}' of label '{r.label}' (page {c.box.page})")
+                    for c in r.row.cells for m in c.markers]
     return tuple(out)
 
 

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import READING_STEP, enclosing
 from pipeline.extract.headers import columns_overlap, reading_order
-from pipeline.extract.words import HAS_DIGIT, join_text
-from pipeline.model import AuditEntry, Cell, Kind, RawRelease, RawRow, RawTable
+from pipeline.extract.words import HAS_DIGIT, join_text, split_ids
+from pipeline.model import AuditEntry, Cell, Kind, RawRelease, RawRow, RawTable, Token
 
 if TYPE_CHECKING:
     from pipeline.extract.reader import PageReader
-    from pipeline.extract.rows import FoundTable
+    from pipeline.extract.rows import FoundRow, FoundTable
 
 
 def assemble(reader: PageReader, source: str) -> RawRelease:
@@ -52,9 +52,29 @@ def _title(t: FoundTable) -> str:
     return " ".join(ln.text for ln in t.title_lines)
 
 
+def title_tokens(t: FoundTable) -> list[Token]:
+    """A table's title tokens in reading order."""
+    return [tok for ln in t.title_lines for tok in ln.tokens]
+
+
+def label_tokens(r: FoundRow) -> list[Token]:
+    """A row's label tokens (with its wrapped lines) in reading order."""
+    tokens = list(r.label_tokens) + [tok for ln in sorted(r.extra, key=lambda ln: ln.box.top) for tok in ln.tokens]
+    return sorted(tokens, key=lambda tok: (tok.box.page, round(tok.box.top / (max(tok.size, 1) * READING_STEP)),
+                                           tok.box.x0))
+
+
+def _text_and_markers(reader: PageReader, tokens: list[Token]) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:
+    """(text, markers, printed, tentative): a number read as a full-size marker (``markers.py``) leaves the
+    text, and the text as printed with it is kept for normalize to decide against schemas/."""
+    text_tokens = [tok for tok in tokens if reader.roles.get(id(tok)) is not Kind.MARKER]
+    tentative = tuple(i for tok in text_tokens for m in reader.tentative.get(id(tok), ()) for i in split_ids(m.text))
+    printed = join_text(tokens) if tentative else ""
+    return join_text(text_tokens), reader.markers_of(text_tokens), printed, tentative
+
+
 def to_raw_table(reader: PageReader, t: FoundTable, sections) -> RawTable:
     h = t.header
-    title_tokens = [tok for ln in t.title_lines for tok in ln.tokens]
     pos = (h.page, h.band[0])
     section = ""
     for where, text in sections:
@@ -62,14 +82,16 @@ def to_raw_table(reader: PageReader, t: FoundTable, sections) -> RawTable:
             section = text
     rows = []
     for r in sorted(t.rows, key=lambda r: (r.line.box.page, r.line.box.top)):
-        tokens = list(r.label_tokens) + [tok for ln in sorted(r.extra, key=lambda ln: ln.box.top) for tok in ln.tokens]
-        tokens.sort(key=lambda tok: (tok.box.page, round(tok.box.top / (max(tok.size, 1) * READING_STEP)), tok.box.x0))
-        cells = tuple(Cell(tok.text, h.years[c], tok.box) for c, tok in sorted(r.cells.items()))
+        tokens = label_tokens(r)
+        cells = tuple(Cell(tok.text, h.years[c], tok.box, reader.markers_of([tok]))
+                      for c, tok in sorted(r.cells.items()))
         box = enclosing([r.line.box, *(tok.box for tok in tokens)])
-        rows.append(RawRow(join_text(tokens), reader.markers_of(tokens), cells, box))
-    box = h.line.box
+        label, markers, printed, tentative = _text_and_markers(reader, tokens)
+        rows.append(RawRow(label, markers, cells, box, printed, tentative))
+    title, markers, printed, tentative = _text_and_markers(reader, title_tokens(t))
+    caption = reader.layout.caption_number
     return RawTable(
-        title=reader.layout.caption_number.sub("", join_text(title_tokens), count=1),
-        markers=reader.markers_of(title_tokens),
-        years=h.years, section=section, rows=tuple(rows), box=box,
+        title=caption.sub("", title, count=1), markers=markers,
+        years=h.years, section=section, rows=tuple(rows), box=h.line.box,
+        printed=caption.sub("", printed, count=1), tentative=tentative,
     )

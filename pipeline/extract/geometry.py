@@ -54,7 +54,6 @@ COLUMN_GAP = 1.2  # a gap wider than this between words ends a run: the next col
 ALIGNED = 1.0  # a run starts at an x when its first word starts this close to it
 COLUMN_PAD = 0.5  # a header's value span reaches this far past its outer years; its label column this far into them
 EDGE = 0.05  # a label column starts up to this far left of its left edge (rounding)
-FOOTNOTE_INDENT = 2.0  # a footnote's next line starts no further left of its text than this
 
 # --- top-3 panels (rankings.py) -------------------------------------------------------------------
 RANK_NAME_GAP = 4.0  # between a rank and its name (they may stand in two spreadsheet columns)

@@ -8,13 +8,11 @@ ends up with a role; one without is unaccounted (the numbers audit, built in ``a
 
 from __future__ import annotations
 
-import re
-
-from pipeline.extract import furniture, headers, notes, rankings, rows, sections, titles
+from pipeline.extract import furniture, headers, markers, notes, rankings, rows, sections, titles
 from pipeline.extract.assemble import assemble
 from pipeline.extract.headers import Header
 from pipeline.extract.rows import FoundTable
-from pipeline.extract.words import Line, attach_markers, tokens_to_lines
+from pipeline.extract.words import Line, attach_markers, split_ids, tokens_to_lines
 from pipeline.model import Box, Kind, RawFootnote, RawRelease, Ranking, Token
 from pipeline.schemas import Layout
 
@@ -27,6 +25,8 @@ class PageReader:
         self.roles: dict[int, Kind] = {}
         self.tokens: list[Token] = []
         self.suffix: dict[int, list[Token]] = {}  # footnote markers by id() of the word they follow
+        self.tentative: dict[int, list[Token]] = {}  # ... of them, those read from a full-size number
+        self.candidates: list = []  # full-size numbers that may be markers (markers.read_candidates)
         self.prefix: dict[int, list[Token]] = {}  # ... or precede
         self.page_lines: list[list[Line]] = []
         for tokens in pages:
@@ -59,10 +59,7 @@ class PageReader:
         return [t for t in tokens if id(t) not in self.roles]
 
     def markers_of(self, tokens) -> tuple[str, ...]:
-        ids = []
-        for t in tokens:
-            ids += [m.text for m in self.suffix.get(id(t), ())]
-        return tuple(i for part in ids for i in re.split(r"[,;]", part))
+        return tuple(i for t in tokens for m in self.suffix.get(id(t), ()) for i in split_ids(m.text))
 
 
 # The order is part of the rules: see each pass's "relies on".
@@ -75,7 +72,9 @@ PASSES = (
     rows.read_rows,  # lines of numbers under a header's years, and their labels
     titles.read_titles,  # each table's title: on, beside and above its header
     rows.read_fragments,  # wrapped title and label lines
+    markers.read_candidates,  # full-size numbers ending a title or label: markers if their footnote exists
     notes.read_footnotes,  # footnote texts
+    markers.read_markers,  # those candidates whose footnote exists; counts lacking their thousands dot
     sections.read_sections,  # section headings
 )
 

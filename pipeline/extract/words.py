@@ -44,6 +44,8 @@ from pipeline.model import Box, Token
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 MARKER_TEXT = re.compile(r"^\d{1,2}(?:[,;]\d{1,2})*$")
 _RANK_GLUED = re.compile(r"^([1-9]\.)(\D.*)$")
+_GLUED_AFTER = re.compile(r"^(.*(?:[^\W\d_]|[)'\"’]))(\d{1,2}(?:[,;]\d{1,2})*\)?)$")  # Gezin1, Gezin1), (o.a.)7
+_GLUED_BEFORE = re.compile(r"^(\d{1,2}\)?)([A-ZÀ-Ý].*)$")  # 1Deelproduct, 1)Deelproduct (not 1e)
 
 # What a token's text can say on its own (its role comes from where it stands; figures: pipeline.numbers).
 YEAR_TEXT = re.compile(r"^(19|20)\d\d$")
@@ -122,7 +124,8 @@ def word_to_tokens(word: dict, page_number: int) -> list[Token]:
         if not g:
             continue
         body, marker = _split_raised_suffix(g)
-        for part, is_marker in ((body, False), (marker, True)):
+        parts = [(body, False, False), (marker, True, False)] if marker else _split_glued_number(g)
+        for part, is_marker, glued in parts:
             if not part:
                 continue
             text = unicodedata.normalize("NFC", "".join(c["text"] for c in _accents_composed(part)))
@@ -131,7 +134,7 @@ def word_to_tokens(word: dict, page_number: int) -> list[Token]:
             box = Box(page_number, min(c["x0"] for c in part), min(c["top"] for c in part),
                       max(c["x1"] for c in part), max(c["bottom"] for c in part))
             token = Token(text=text, box=box, size=float(word["size"]), font=word["fontname"],
-                          upright=bool(word["upright"]), marker=is_marker)
+                          upright=bool(word["upright"]), marker=is_marker, glued=glued)
             out.extend([token] if is_marker else _split_glued_rank(token))
     return out
 
@@ -179,6 +182,18 @@ def _split_raised_suffix(chars: list[dict]) -> tuple[list[dict], list[dict]]:
     base = statistics.median(c["bottom"] for c in head)
     raised = all(c["bottom"] < base - RAISED * size for c in tail)
     return (head, tail) if superscript or raised else (chars, [])
+
+
+def _split_glued_number(chars: list[dict]) -> list[tuple[list[dict], bool, bool]]:
+    """A small number printed at full size against a word (``Gezin1``, ``Gezin1)``, ``1Deelproduct``):
+    two tokens, the second ``glued`` to the first. Whether the number is a footnote marker is decided later,
+    from the release (a footnote with its id, schemas/ knowing the text without it)."""
+    text = "".join(c["text"] for c in chars)
+    m = _GLUED_AFTER.match(text) or _GLUED_BEFORE.match(text)
+    if not m or len(text) != len(chars):
+        return [(chars, False, False)]
+    cut = len(m.group(1))
+    return [(chars[:cut], False, False), (chars[cut:], False, True)]
 
 
 def _split_glued_rank(token: Token) -> list[Token]:
@@ -261,6 +276,11 @@ def tokens_to_lines(tokens: list[Token]) -> list[Line]:
     return [Line(tuple(sorted(ts, key=lambda t: t.box.x0))) for ts in lines]
 
 
+def split_ids(marker: str) -> list[str]:
+    """A marker's footnote ids: ``1,2`` -> 1 and 2; ``1)`` -> 1."""
+    return [i for i in re.split(r"[,;)]", marker) if i]
+
+
 def join_text(tokens: list[Token]) -> str:
     """Tokens in reading order as one text. Where a line ends inside a word: a word hyphenated there is
     rejoined (``aan-`` | ``vragen``); a compound's own hyphen or a slash stays, with no space
@@ -272,7 +292,7 @@ def join_text(tokens: list[Token]) -> str:
         line_end = t.box.top > prev.box.bottom or t.box.page != prev.box.page
         if line_end and re.search(r"[a-zà-ÿ]-$", prev.text) and t.text[:1].islower():
             text = text[:-1] + t.text
-        elif line_end and re.search(r"([A-Z0-9]-|\w/)$", prev.text):
+        elif t.glued or line_end and re.search(r"([A-Z0-9]-|\w/)$", prev.text):
             text += t.text
         else:
             text = f"{text} {t.text}"

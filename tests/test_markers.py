@@ -1,0 +1,134 @@
+"""Footnote markers and footnote texts as other tools print them, made by the generator: a marker at full
+size on the baseline (glued to its word, a blank apart, or as ``1)``), a footnote id glued to its text
+(``1Deelproduct``), each footnote indent style, and a count with its marker glued on (``1902``).
+
+The generator's drawing of markers and footnote lines is replaced for these tests (``monkeypatch``); all
+else is the 2023 release in the generator's fixed layouts, which must read back as the golden set."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from conftest import assert_same_dataset, generator, golden_frames, run_pipeline
+
+gen = generator()
+
+
+def _full_size_markers(monkeypatch, space: str, paren: bool) -> None:
+    """Markers printed in the word's own font and size on its baseline, ``space`` after the word."""
+    def marker_text(markers):
+        return ",".join(markers) + (")" if paren else "")
+
+    def marker_w(self, markers, size):
+        return self.w(space + marker_text(markers), self.regular, size) if markers else 0.0
+
+    def rich(self, x, y, s, markers, font, size, color=gen.BLACK):
+        self.text(x, y, s + (space + marker_text(markers) if markers else ""), font, size, color)
+        return self.w(s, font, size) + marker_w(self, markers, size)
+
+    monkeypatch.setattr(gen._Renderer, "marker_w", marker_w)
+    monkeypatch.setattr(gen._Renderer, "rich", rich)
+
+
+def _footnote_lines(monkeypatch, indent: str, glued: bool = False) -> None:
+    """Footnote ids at full size; ``indent``: ``hanging`` (the next lines under the text), ``first_line``
+    (the first line indented, the next at the margin) or ``flush`` (the next lines at the id)."""
+    def draw_footnote_line(self, fid, k, top):
+        b = self.base(top, 0, self.fn_lh, self.fn_size)
+        line = self.footnote_lines(fid)[k]
+        if k == 0:
+            x = self.left + (1.5 * self.fn_size if indent == "first_line" else 0.0)
+            self.text(x, b, f"{fid}{'' if glued else ' '}{line}", self.regular, self.fn_size)
+        else:
+            self.text(self.left + (self.fn_id_w(fid) if indent == "hanging" else 0.0), b, line, self.regular,
+                      self.fn_size)
+
+    monkeypatch.setattr(gen._Renderer, "fn_raised", False)
+    monkeypatch.setattr(gen._Renderer, "draw_footnote_line", draw_footnote_line)
+
+
+def _assert_golden(path, what: str):
+    raw, release, report = run_pipeline(str(path))
+    assert [(a.text, a.box) for a in raw.unaccounted] == [], what
+    assert_same_dataset(release, golden_frames(), what)
+    assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
+    return raw
+
+
+@pytest.mark.parametrize(("layout", "space", "paren", "indent"), [
+    ("stacked", "", False, "first_line"),  # Familie & Gezin1, 1Deelproduct; the next line left of the id
+    ("ruled", " ", True, "flush"),  # Familie & Gezin 1); the next lines at the id, left of the text
+    ("nospace", " ", False, "hanging"),  # Gezin 1 without any blank in the text layer
+])
+def test_full_size_markers_and_footnote_indents(tmp_path, monkeypatch, spec_2023, layout, space, paren, indent):
+    _full_size_markers(monkeypatch, space, paren)
+    _footnote_lines(monkeypatch, indent, glued=not space)
+    raw = _assert_golden(gen.render(spec_2023, layout, tmp_path / f"{layout}.pdf"), f"{layout} {indent}")
+    family = next(t for t in raw.tables if t.title == "Familie & Gezin")
+    assert family.markers == ("1",) and family.printed == f"Familie & Gezin{space}1{')' if paren else ''}"
+    assert [f.id for f in raw.footnotes] == [str(i) for i in range(1, 9)]
+
+
+def _undotted(spec: dict, value: str) -> dict:
+    """The 2023 release with the students' pending count of 2023 (190) printed as ``value``."""
+    sections = []
+    for section in spec["sections"]:
+        tables = []
+        for table in section["tables"]:
+            rows = [dict(r, values=[value, *r["values"][1:]]) if table["id"] == "students" and r["id"] == "pending"
+                    else r for r in table["rows"]]
+            tables.append(dict(table, rows=rows))
+        sections.append(dict(section, tables=tables))
+    return dict(spec, sections=sections)
+
+
+def test_a_count_with_its_marker_glued_on_is_the_figure_and_the_marker(tmp_path, spec_2023):
+    """``1902`` where every other count of 1,000 or more reads 1.902, and footnote 2 exists: 190 and marker 2."""
+    raw, release, report = run_pipeline(str(gen.render(_undotted(spec_2023, "1902"), "stacked", tmp_path / "a.pdf")))
+    assert raw.unaccounted == ()
+    obs = release.observations.set_index(["table_id", "metric_id", "year"])
+    cell = obs.loc[("students", "pending", 2023)]
+    assert (cell["raw"], cell["value"], cell["footnotes"]) == ("190", 190.0, "2")
+    assert pd.isna(obs.loc[("students", "pending", 2022), "footnotes"])
+    notes = release.footnotes
+    assert ("students", "pending") in set(zip(notes[notes.footnote_id == 2].table_id, notes[notes.footnote_id == 2]
+                                              .metric_id))
+    assert report.ok
+
+
+def test_an_undotted_count_without_a_footnote_fails_the_audit(tmp_path, spec_2023):
+    """``1909``: there is no footnote 9, so it is no figure with a marker, and no plain value either."""
+    raw, release, report = run_pipeline(str(gen.render(_undotted(spec_2023, "1909"), "stacked", tmp_path / "b.pdf")))
+    assert [a.text for a in raw.unaccounted] == ["1909"]
+    assert not report.ok
+    assert 2023 not in set(release.observations.query("table_id == 'students' and metric_id == 'pending'").year)
+
+
+def _row(label: str, printed: str, markers=("1",)):
+    from pipeline.model import Box, RawRow
+
+    return RawRow(label, markers, (), Box(1, 0, 0, 1, 1), printed, tentative=("1",))
+
+
+@pytest.mark.parametrize(("known", "want"), [
+    ({"Spoor 1"}, ("Spoor 1", "Spoor 1", (), False)),  # a label that ends in a number: the number is text
+    ({"Spoor"}, ("Spoor", "Spoor", ("1",), False)),  # known without the number: a marker
+    (set(), ("Spoor", None, ("1",), False)),  # known neither way: the marker (its footnote exists)
+    ({"Spoor", "Spoor 1"}, ("Spoor", "Spoor", ("1",), True)),  # both: ambiguous
+])
+def test_a_full_size_number_is_decided_against_the_known_labels(known, want):
+    from pipeline.normalize import read_tentative
+
+    row = _row("Spoor", "Spoor 1")
+    assert read_tentative(row, row.label, row.markers, lambda text: text if text in known else None) == want
+
+
+def test_an_ambiguous_marker_stops_with_a_line_that_says_so():
+    from pipeline.errors import describe
+    from pipeline.model import Problem, ProblemKind
+
+    line = describe(Problem(ProblemKind.AMBIGUOUS_MARKER, "Spoor 1", "table asylum, page 2", id="1"))
+    assert line == ("'Spoor 1' (table asylum, page 2) ends in a full-size 1: it may be footnote marker 1 or part "
+                    "of the text, and schemas/tables.yaml knows both; print the marker raised (or smaller), or "
+                    "remove one of the two texts from schemas/tables.yaml.")
