@@ -27,8 +27,9 @@ extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/; if all
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
 
-bench: $(STAMP) ## time and memory of extract against the pdfplumber floor (medians of 5 runs)
+bench: $(STAMP) ## time and memory of extract against the pdfplumber floor (medians of 5 runs), and under the limits
 	$(PY) tests/bench.py
+	$(PY) tests/bench_limits.py
 
 inspect: $(STAMP) ## pictures of what was found on each page of every raw/*.pdf, in output/inspect/
 	for f in raw/*.pdf; do $(PY) -m pipeline inspect "$$f" || exit $$?; done

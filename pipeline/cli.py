@@ -12,6 +12,7 @@ import click
 
 from pipeline import __version__
 from pipeline.errors import PipelineError
+from pipeline.guards import DEFAULT_MAX_MEMORY_MIB
 from pipeline.lock import output_lock
 from pipeline.runner import (
     Options,
@@ -75,20 +76,23 @@ def cli() -> None:
               "(empty ids, mapped = false) and exit 0 with a warning.")
 @click.option("--password", default=None, help="Password of an encrypted PDF.")
 @click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1), help="Refuse PDFs with more pages.")
-@click.option("--timeout", default=300.0, show_default=True, type=click.FloatRange(0),
+@click.option("--timeout", default=60.0, show_default=True, type=click.FloatRange(0),
               help="Seconds allowed per PDF (0: no limit).")
+@click.option("--max-memory", default=DEFAULT_MAX_MEMORY_MIB, show_default=True, type=click.IntRange(0),
+              help="MiB of memory (address space) a process may use while it reads a PDF (0: no limit).")
 @click.option("--jobs", "-j", default=None, type=click.IntRange(1), help="Parallel processes [default: number of cores].")
 @lock_wait_option
 @schemas_option
 @debug_option
-def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, jobs, lock_wait, schemas_dir, debug) -> None:
+def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, max_memory, jobs, lock_wait, schemas_dir,
+            debug) -> None:
     """Extract, normalize, validate and write each release PDF (default: every raw/*.pdf)."""
     _setup_logging(debug)
     paths = list(pdfs) or sorted(str(p) for p in Path("raw").glob("*.pdf"))
     if not paths:
         _fail(2, "raw/: no PDF found. Put the release PDF in raw/ or pass its path.")
     opts = Options(out=Path(out), allow_unmapped=allow_unmapped, password=password, max_pages=max_pages,
-                   timeout=timeout, debug=debug, schemas_dir=schemas_dir)
+                   timeout=timeout, max_memory=max_memory, debug=debug, schemas_dir=schemas_dir)
     jobs = jobs or os.cpu_count() or 1
     progress = _progress(len(paths))
     with _locked(opts.out, "extract", lock_wait, debug):

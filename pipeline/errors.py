@@ -47,7 +47,15 @@ class InputError(PipelineError):
 
 
 class GuardError(InputError):
-    """A page or time limit was exceeded."""
+    """A page, time or memory limit was exceeded."""
+
+
+class TimeLimitError(GuardError):
+    """Work on one PDF took longer than ``--timeout``."""
+
+
+class MemoryLimitError(GuardError):
+    """Work on one PDF needed more memory than ``--max-memory`` (or a stream would inflate beyond it)."""
 
 
 class ConfigError(PipelineError):

@@ -9,7 +9,10 @@ the PDF is not parsed or checked a second time.
 
 from __future__ import annotations
 
+import io
+import math
 from pathlib import Path
+from typing import Iterator
 
 import pypdfium2
 from PIL import Image, ImageDraw
@@ -17,7 +20,8 @@ from PIL import Image, ImageDraw
 from pipeline.errors import InputError
 from pipeline.model import Box, Kind, RawRelease
 
-RESOLUTION = 110
+RESOLUTION = 110  # dots per inch
+PIXEL_BUDGET = 4_000_000  # per page: A4 at 110 dpi is 1.2 million pixels, A3 2.3 million
 COLOURS: dict[Kind, tuple[int, int, int]] = {
     Kind.VALUE: (0, 114, 178),
     Kind.LABEL: (0, 158, 115),
@@ -41,18 +45,28 @@ LEGEND = [
 ]
 
 
-def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None) -> list[Image.Image]:
-    """One annotated image per page of the PDF ``raw`` was read from, with a legend strip at the bottom."""
+def resolution_for(width: float, height: float) -> float:
+    """``RESOLUTION``, lowered for a page so large that its picture would hold more than ``PIXEL_BUDGET``
+    pixels (the PDF standard allows pages of 14,400 pt square: 484 million pixels at 110 dpi). A pixel is
+    allowed for rounding up on either side: ``(w·k + 1)(h·k + 1) <= PIXEL_BUDGET``, k pixels per point."""
+    w, h = max(float(width), 1.0), max(float(height), 1.0)
+    k = (-(w + h) + math.sqrt((w + h) ** 2 + 4 * w * h * (PIXEL_BUDGET - 1))) / (2 * w * h)
+    return min(RESOLUTION, 72 * k)
+
+
+def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None) -> Iterator[Image.Image]:
+    """One annotated image per page of the PDF ``raw`` was read from, with a legend strip at the bottom,
+    one page at a time (a batch of large pictures is never held at once)."""
     by_page: dict[int, list] = {}
     for entry in raw.audit:
         by_page.setdefault(entry.box.page, []).append(entry)
-    pages = render_pages(path, password, len(raw.pages))
-    return [with_legend(annotated(image, area, by_page.get(area.page, [])), area.page, len(pages))
-            for image, area in zip(pages, raw.pages)]
+    count = len(raw.pages)
+    for image, area in zip(render_pages(path, password, count), raw.pages):
+        yield with_legend(annotated(image, area, by_page.get(area.page, [])), area.page, count)
 
 
-def render_pages(path: Path, password: str | None, count: int) -> list[Image.Image]:
-    """The first ``count`` pages as images at ``RESOLUTION``."""
+def render_pages(path: Path, password: str | None, count: int) -> Iterator[Image.Image]:
+    """The first ``count`` pages as images at ``RESOLUTION`` (less for a huge page: ``resolution_for``)."""
     try:
         doc = _open(path, password)
     except pypdfium2.PdfiumError:  # read a moment ago: changed since
@@ -60,7 +74,9 @@ def render_pages(path: Path, password: str | None, count: int) -> list[Image.Ima
 
         raise InputError(path, *DAMAGED) from None
     try:
-        return [doc[i].render(scale=RESOLUTION / 72).to_pil().convert("RGB") for i in range(min(count, len(doc)))]
+        for i in range(min(count, len(doc))):
+            page = doc[i]
+            yield page.render(scale=resolution_for(*page.get_size()) / 72).to_pil().convert("RGB")
     finally:
         doc.close()
 
@@ -104,3 +120,9 @@ def with_legend(image: Image.Image, page_number: int, pages: int) -> Image.Image
         draw.rectangle((x, y + 2, x + 14, y + 12), outline=COLOURS[kind], width=2)
         draw.text((x + 20, y), name, fill=(0, 0, 0))
     return out
+
+
+def png_bytes(image: Image.Image) -> bytes:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()

@@ -12,16 +12,16 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
-import signal
+import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from pipeline.errors import GuardError, PipelineError, release_failed
+from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
+from pipeline.guards import DEFAULT_MAX_MEMORY_MIB, ChildDied, child_pool, in_child, limits, time_limit
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -34,7 +34,8 @@ class Options:
     allow_unmapped: bool = False
     password: str | None = None
     max_pages: int = 200
-    timeout: float = 300.0
+    timeout: float = 60.0  # the 20-page release of `make bench` with its pictures takes about 12 s
+    max_memory: int = DEFAULT_MAX_MEMORY_MIB  # MiB of address space while a PDF is read or drawn; 0: none
     debug: bool = False
     schemas_dir: Path | None = None  # --schemas; None: $JAARCIJFERS_SCHEMAS or the packaged ones
     releases_before: tuple[str, ...] | None = None  # releases under out when the run started (report trends)
@@ -49,38 +50,12 @@ class Outcome:
     traceback: str = ""
 
 
-class _Timeout(BaseException):
-    """Raised by the alarm; turned into a GuardError by ``time_limit``."""
-
-
-@contextmanager
-def time_limit(seconds: float, path: Path):
-    """Raise GuardError when reading one file takes longer than ``seconds`` (a hostile or huge PDF)."""
-    if not seconds or seconds <= 0:
-        yield
-        return
-
-    def on_alarm(signum, frame):
-        raise _Timeout()  # a BaseException: no library's `except Exception` can swallow it
-
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    except _Timeout:
-        raise GuardError(path, f"reading the PDF took longer than the limit of {seconds:g} s.",
-                         "Raise the limit with --timeout if this is really a release.") from None
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-
-
 def read(path: Path, opts: Options) -> RawRelease:
-    """The extract stage, within the time limit."""
+    """The extract stage, within the time and memory limits."""
     from pipeline.extract import extract_pdf
 
     schemas = load_schemas(opts.schemas_dir)
-    with time_limit(opts.timeout, path), collect_cycles_once():
+    with limits(path, opts.timeout, opts.max_memory), collect_cycles_once():
         return extract_pdf(path, schemas, password=opts.password, max_pages=opts.max_pages)
 
 
@@ -107,10 +82,9 @@ def read_alongside(path: Path, opts: Options) -> RawRelease:
 
     Reading the PDF and importing pandas, pandera and pyarrow take about a second each: on two cores one
     release then takes about the longer of the two instead of their sum. Forked where the platform can, so
-    that the child starts with the schemas this process has already loaded.
+    that the child starts with the schemas this process has already loaded; it dies with this process.
     """
-    fork = multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-    with ProcessPoolExecutor(max_workers=1, mp_context=fork) as pool:
+    with child_pool() as pool:
         future = pool.submit(read, path, opts)
         import_data_stages()
         return future.result()
@@ -135,45 +109,77 @@ def start_worker() -> None:
     gc.freeze()
 
 
-def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None = None) -> tuple[Release, Report]:
-    """Run every stage on one PDF (from ``raw`` if it was read already). Raises a PipelineError for anything
-    that stops the release."""
+def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None = None,
+            started: float | None = None) -> tuple[Release, Report]:
+    """Run every stage on one PDF (from ``raw`` if it was read already, since ``started``: --timeout covers
+    all work on it). Raises a PipelineError for anything that stops the release."""
+    started = started or time.monotonic()
+    if raw is None:  # before pandas is imported: a reading process as small as it can be (--max-memory)
+        raw = read(path, opts)
     from pipeline.datapackage import datapackage_json
     from pipeline.extract import check_recognized
     from pipeline.normalize import normalize
     from pipeline.validate import validate
     from pipeline.write import write_release, write_report
 
-    if raw is None:
-        raw = read(path, opts)
-    release = normalize(raw, schemas)
-    check_recognized(path, raw, known_tables=bool((release.observations["table_id"].fillna("") != "").any()))
-    report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
+    with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
+        release = normalize(raw, schemas)
+        check_recognized(path, raw, known_tables=bool((release.observations["table_id"].fillna("") != "").any()))
+        report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
     directory = opts.out / str(release.release_year)
     if not report.ok:
-        from pipeline.pictures import (
-            inspect_pdf,  # Pillow is only needed when a release fails
-        )
-
-        write_report(report, directory, inspect_pdf(path, raw, opts.password))
-        raise release_failed(path, report, directory, directory / "inspect")
+        pictures, warning = failure_pictures(path, raw, opts, _time_left(opts, started))
+        write_report(report, directory, pictures)
+        error = release_failed(path, report, directory, directory / "inspect" if pictures else None)
+        error.details += [warning] if warning else []  # after the lines that say why it failed
+        raise error
     from pipeline.report.earlier import release_files
     from pipeline.report.page import release_page
 
     before = opts.releases_before if opts.releases_before is not None else release_files(opts.out)
-    page = release_page(path, raw, release, report, before, opts.password)
+    with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
+        page = release_page(path, raw, release, report, before, opts.password)
     write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas),
                                                "report.html": page})
     return release, report
+
+
+def _time_left(opts: Options, started: float) -> float:
+    """What is left of --timeout for this PDF (which covers all work on it); at least a millisecond."""
+    return max(opts.timeout - (time.monotonic() - started), 0.001) if opts.timeout else 0
+
+
+def failure_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float) -> tuple[list[bytes], str]:
+    """PNGs of the pages of a failed release, drawn in a child process within the limits; or none, and the
+    warning line that says why (drawing is an aid: it never hides why the release failed)."""
+    try:
+        return in_child(draw_pictures, path, raw, opts, seconds), ""
+    except TimeLimitError:
+        reason = f"drawing them took longer than what was left of --timeout {opts.timeout:g} s"
+    except MemoryLimitError:
+        reason = f"drawing them needs more memory than --max-memory {opts.max_memory} MiB"
+    except ChildDied:
+        reason = "the process drawing them died"
+    except Exception as exc:  # pdfium failing on a damaged page, a page that no longer opens
+        reason = f"{type(exc).__name__}: {exc}"
+    return [], f"{path}: warning: no page pictures were drawn ({reason}); the validation report has none."
+
+
+def draw_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float) -> list[bytes]:
+    from pipeline.pictures import inspect_pdf, png_bytes  # Pillow is only needed when a release fails
+
+    with limits(path, seconds, opts.max_memory, timeout=opts.timeout, what="drawing the page pictures"):
+        return [png_bytes(image) for image in inspect_pdf(path, raw, opts.password)]
 
 
 def run_one(path: str, opts: Options, *, alongside: bool = False) -> Outcome:
     """One PDF, start to end, as an Outcome (safe to run in a worker process). With ``alongside`` the PDF is
     read in a second process (``read_alongside``)."""
     try:
+        started = time.monotonic()
         schemas = load_schemas(opts.schemas_dir)
         raw = read_alongside(Path(path), opts) if alongside else None
-        release, report = process(Path(path), opts, schemas, raw)
+        release, report = process(Path(path), opts, schemas, raw, started)
     except PipelineError as exc:
         details = getattr(exc, "details", None) or [exc.message]
         return Outcome(path, exc.exit_code, details, traceback=traceback.format_exc() if opts.debug else "")
@@ -215,7 +221,7 @@ def run_batch(paths: Iterable[str], opts: Options, jobs: int,
 
 def _run_pool(paths: list[str], opts: Options, jobs: int,
               on_done: Callable[[Outcome], None] | None) -> list[Outcome]:
-    with ProcessPoolExecutor(max_workers=min(jobs, len(paths)), initializer=start_worker) as pool:
+    with child_pool(min(jobs, len(paths)), initializer=start_worker) as pool:
         futures = {pool.submit(run_one, p, opts): i for i, p in enumerate(paths)}
         outcomes: list[Outcome | None] = [None] * len(paths)
         for future in as_completed(futures):  # progress as files finish, results in the order given
@@ -260,12 +266,13 @@ def inspect_one(path: Path, out: Path, password: str | None, max_pages: int,
                 schemas_dir: Path | None = None) -> list[Path]:
     """Pictures of what was found on every page of one PDF, into ``out``."""
     from pipeline.extract import read_pdf
-    from pipeline.pictures import inspect_pdf
+    from pipeline.pictures import inspect_pdf, png_bytes
     from pipeline.write import write_pictures
 
     schemas = load_schemas(schemas_dir)
-    raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
-    return write_pictures(inspect_pdf(path, raw, password), out)
+    with limits(path, Options.timeout, Options.max_memory, what="reading and drawing the PDF"):
+        raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
+        return write_pictures((png_bytes(image) for image in inspect_pdf(path, raw, password)), out)
 
 
 def render_dictionary(schemas_dir: Path | None = None) -> str:

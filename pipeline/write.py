@@ -13,7 +13,7 @@ import os
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 
@@ -79,13 +79,13 @@ def write_release(release: Release, report: Report, directory: Path, extra: dict
     return written
 
 
-def write_report(report: Report, directory: Path, pictures=()) -> list[Path]:
-    """A failed release: its validation report and page ``pictures`` (``inspect/page-N.png``) replace those
+def write_report(report: Report, directory: Path, pictures: Iterable[bytes] = ()) -> list[Path]:
+    """A failed release: its validation report and page ``pictures`` (PNG, ``inspect/page-N.png``) replace those
     in ``directory``, in one step; the data files of the last good release there are kept, byte for byte."""
     with replaced_directory(directory, keep=lambda name: name not in (*REPORT_FILES, PICTURES)) as stage:
         written = _stage_report(report, stage, directory)
-        for number, image in enumerate(pictures, start=1):
-            image.save(stage(f"{PICTURES}/page-{number}.png"), format="PNG", optimize=False)
+        for number, png in enumerate(pictures, start=1):
+            stage(f"{PICTURES}/page-{number}.png").write_bytes(png)
             written.append(directory / PICTURES / f"page-{number}.png")
     return written
 
@@ -133,12 +133,13 @@ def report_to_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_pictures(images, directory: Path) -> list[Path]:
-    """``page-1.png`` ... one per page, each atomically (``jaarcijfers inspect``: a folder the user chose)."""
+def write_pictures(pictures: Iterable[bytes], directory: Path) -> list[Path]:
+    """``page-1.png`` ... one per page (PNG bytes), each atomically (``jaarcijfers inspect``: a folder the
+    user chose)."""
     written = []
     with atomic_files(directory) as stage:
-        for number, image in enumerate(images, start=1):
-            image.save(stage(f"page-{number}.png"), format="PNG", optimize=False)
+        for number, png in enumerate(pictures, start=1):
+            stage(f"page-{number}.png").write_bytes(png)
             written.append(directory / f"page-{number}.png")
     return written
 

@@ -46,6 +46,11 @@ def generator():
 
 
 @lru_cache(maxsize=None)
+def hostile():
+    return _load_module("fixture_hostile", FIXTURES / "hostile.py")
+
+
+@lru_cache(maxsize=None)
 def golden_tools():
     return _load_module("fixture_golden", FIXTURES / "golden.py")
 

@@ -7,15 +7,20 @@ The checks run from the cheapest to the most expensive, each on what the previou
 3. the last KiB: no ``%%EOF`` (a truncated download);
 4. the parse by pdfminer (through pdfplumber): damaged, encrypted without / with a wrong password;
 5. the page count against ``max_pages`` (``GuardError``), before any page is read;
-6. every object the pages use parses and every Flate stream among them inflates with a matching checksum
-   (pdfminer would silently read a broken one as empty or partial: a "scan", or numbers missing;
-   ``integrity.py``);
+6. every object the pages use parses, every Flate stream among them inflates with a matching checksum
+   (pdfminer would silently read a broken one as empty or partial: a "scan", or numbers missing) and to
+   no more than a quarter of the memory limit, and the pages draw no more than 1/128 of it, forms drawn
+   within forms counted as often as they are drawn (``integrity``: bombs end as the memory line at once);
 7. every page's characters, read once (damaged page), and at least one visible character (else a scan).
+
+A chain of objects that are only references to each other and leads back to itself (pdfminer's
+``resolve1`` would loop forever on it) is damaged wherever it is met (``integrity.guard_pdfminer``).
 
 pdfminer and pdfplumber signal a broken file with almost any exception (``PDFSyntaxError``, ``PSEOF``,
 ``KeyError``, ``TypeError``, ``struct.error``, ``zlib.error``, ``RecursionError`` on reference cycles, ...), and
 pdfplumber wraps whatever ``PDFDocument`` raises in ``PdfminerException``. So every call into them is guarded
-by ``except Exception`` and turned into the "damaged" message; only a memory error is let through.
+by ``except Exception`` and turned into the "damaged" message; only a memory error is let through (also
+when pdfplumber wrapped it), for the memory limit (``guards.memory_limit``) to name.
 """
 
 from __future__ import annotations
@@ -26,12 +31,20 @@ import stat
 from pathlib import Path
 
 import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
 from pipeline.errors import GuardError, InputError
-from pipeline.extract.integrity import objects_intact
+from pipeline.extract.integrity import (
+    DRAWN_SHARE,
+    STREAM_SHARE,
+    TooLarge,
+    check_drawing,
+    check_objects,
+    guard_pdfminer,
+)
+from pipeline.guards import memory_cap, memory_error
 
 HEAD_BYTES = 1024  # where the %PDF- header (and an HTML page's start) must be
 TAIL_BYTES = 1024  # where %%EOF must be
@@ -39,6 +52,8 @@ TAIL_BYTES = 1024  # where %%EOF must be
 DAMAGED = ("the PDF is damaged or incomplete.", "Download the release again.")
 ENCRYPTED = ("the PDF is encrypted.", "Pass its password with --password.")
 WRONG_PASSWORD = ("the password does not open this PDF.", "Check the value given to --password.")
+
+guard_pdfminer()
 
 
 def open_pdf(path: Path, *, password: str | None = None, max_pages: int = 200) -> pdfplumber.PDF:
@@ -178,6 +193,8 @@ def _open(path: Path, password: str | None) -> pdfplumber.PDF:
     except Exception as exc:
         stream.close()
         cause = _cause(exc)
+        if isinstance(cause, MemoryError):  # pdfplumber wraps whatever PDFDocument raises
+            raise cause from None
         if isinstance(cause, PDFPasswordIncorrect):
             raise cause from None
         if isinstance(cause, PDFEncryptionError):  # an encryption pdfminer cannot decrypt
@@ -192,6 +209,8 @@ def _declared_page_count(pdf: pdfplumber.PDF) -> int | None:
     """``/Count`` of the page tree's root, without walking the tree (None when absent or not a number)."""
     try:
         count = resolve1(resolve1(pdf.doc.catalog.get("Pages")).get("Count"))
+    except MemoryError:
+        raise
     except Exception:
         return None
     return count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else None
@@ -201,6 +220,8 @@ def _has_more_pages_than(pdf: pdfplumber.PDF, limit: int) -> bool:
     """Whether the PDF really has more than ``limit`` pages, walking at most ``limit + 1`` of them."""
     try:
         return sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), limit + 1)) > limit
+    except MemoryError:
+        raise
     except Exception:  # a broken page tree: reading the pages tells
         return False
 
@@ -212,34 +233,45 @@ def _check_pages(path: Path, pdf: pdfplumber.PDF, max_pages: int) -> None:
         raise _too_many(path, declared, max_pages)
     try:
         pages = pdf.pages
-    except MemoryError:
-        raise
-    except Exception:
-        raise InputError(path, *DAMAGED) from None
+    except Exception as exc:
+        raise _damaged(path, exc) from None
     if len(pages) > max_pages:  # /Count can be missing or wrong
         raise _too_many(path, len(pages), max_pages)
     if not pages:
         raise InputError(path, *DAMAGED)
-    try:
-        intact = objects_intact(pdf.doc, [page.page_obj.attrs for page in pages])
-    except MemoryError:
-        raise
-    except Exception:
-        intact = False
-    if not intact:
-        raise InputError(path, *DAMAGED)
+    _check_objects(path, pdf.doc, pages)
     has_text = False
     for page in pages:
         try:
             chars = page.chars  # parsed once and cached on the page for the caller
-        except MemoryError:
-            raise
-        except Exception:
-            raise InputError(path, *DAMAGED) from None
+        except Exception as exc:
+            raise _damaged(path, exc) from None
         has_text = has_text or any(str(c.get("text", "")).strip() for c in chars)
     if not has_text:
         raise InputError(path, "the PDF has no text layer (a scanned document).",
                          "Run OCR on it first (e.g. ocrmypdf) and pass the result.")
+
+
+def _check_objects(path: Path, doc: PDFDocument, pages: list) -> None:
+    """``integrity.check_objects`` and ``check_drawing`` on everything the pages use (pdfminer finds pages by
+    a scan when the page tree is broken), within budgets drawn from the memory limit in force."""
+    cap = memory_cap()
+    try:
+        sizes = check_objects(doc, [doc.catalog.get("Pages"), *(page.page_obj.attrs for page in pages)],
+                              cap // STREAM_SHARE if cap else None)
+        check_drawing([page.page_obj for page in pages], sizes, cap // DRAWN_SHARE if cap else None)
+    except TooLarge as exc:
+        raise memory_error(path, cap >> 20, f": {exc.why}") from None
+    except Exception as exc:  # Damaged, a reference cycle, bad zlib data, an object that does not parse
+        raise _damaged(path, exc) from None
+
+
+def _damaged(path: Path, exc: Exception) -> InputError:
+    """The damaged line for what pdfminer raised; a MemoryError, even wrapped by pdfplumber, goes on."""
+    cause = _cause(exc)
+    if isinstance(cause, MemoryError):
+        raise cause from None
+    return InputError(path, *DAMAGED)
 
 
 def _too_many(path: Path, pages: int, limit: int) -> GuardError:

@@ -220,7 +220,7 @@ def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[
     from pipeline.pictures import inspect_pdf
 
     provenance = {"source": Path(pdf).name, "sha256": sha256(Path(pdf)), "version": __version__}
-    return render_report(release, report, inspect_pdf(pdf, raw, password), raw.pages, vintages(release, files),
+    return render_report(release, report, list(inspect_pdf(pdf, raw, password)), raw.pages, vintages(release, files),
                          provenance)
 
 

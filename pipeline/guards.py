@@ -1,0 +1,164 @@
+"""Limits around all work on one PDF: time (``--timeout``), memory (``--max-memory``), and child processes
+that die with their parent.
+
+* ``time_limit``: a ``SIGALRM`` timer; its exception is a ``BaseException``, so that no library's
+  ``except Exception`` swallows it.
+* ``memory_limit``: the process's address space (``RLIMIT_AS``) is capped for the block, then restored. A
+  decompression bomb or a fanned-out page then ends as a ``MemoryError`` in the allocation that crosses the
+  limit, turned into one line, instead of taking the machine down.
+* ``die_with_parent``: the first thing a worker process does. On Linux the kernel kills it when its parent
+  dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread checks the parent every second. A ``kill -9`` of
+  the main process then leaves no worker blocked on its pipe forever (nor holding the output lock).
+* ``in_child``: run a function in a forked child (``die_with_parent``) and hand back its result or error: a
+  crash in a C library there (pdfium drawing a hostile page) is ``ChildDied``, not the end of the run.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
+from pathlib import Path
+
+from pipeline.errors import MemoryLimitError, TimeLimitError
+
+try:
+    import resource
+except ImportError:  # pragma: no cover - not POSIX: no memory limit
+    resource = None
+
+MIB = 1 << 20
+DEFAULT_MAX_MEMORY_MIB = 2048
+PR_SET_PDEATHSIG = 1
+MEMORY_HINT = "Raise the limit with --max-memory if this is really a release."
+
+
+class _Timeout(BaseException):
+    """Raised by the alarm; turned into a TimeLimitError by ``time_limit``."""
+
+
+class ChildDied(Exception):
+    """A child process ended without a result (killed, or a crash in a C library)."""
+
+
+@contextmanager
+def time_limit(seconds: float, path: Path, *, limit: float | None = None, what: str = "reading the PDF"):
+    """Raise TimeLimitError when the block takes longer than ``seconds`` (the time left of ``limit``, the
+    whole --timeout named in the message). No limit for 0 or None."""
+    if not seconds or seconds <= 0:
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _Timeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except _Timeout:
+        raise TimeLimitError(path, f"{what} took longer than the limit of {limit or seconds:g} s.",
+                             "Raise the limit with --timeout if this is really a release.") from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def memory_error(path: Path | str, mib: int, why: str = "") -> MemoryLimitError:
+    """The one line for a PDF that needs more than ``mib`` MiB; ``why`` says what was found, if known."""
+    return MemoryLimitError(path, f"the PDF needs more memory than the limit ({mib} MiB) to be read{why}.",
+                            MEMORY_HINT)
+
+
+def memory_cap() -> int | None:
+    """The address-space limit in force for this process, in bytes (None: none)."""
+    if resource is None:
+        return None
+    soft = resource.getrlimit(resource.RLIMIT_AS)[0]
+    return None if soft == resource.RLIM_INFINITY else soft
+
+
+@contextmanager
+def memory_limit(mib: int, path: Path):
+    """Cap this process's address space at ``mib`` MiB for the block (never raising a lower cap); a
+    MemoryError in it becomes MemoryLimitError. No limit for 0 or None, or where ``resource`` is missing."""
+    if not mib or resource is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    cap = mib * MIB
+    for bound in (soft, hard):
+        if bound != resource.RLIM_INFINITY:
+            cap = min(cap, bound)
+    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    try:
+        yield
+    except MemoryError as exc:  # ``why``: what a check found before allocating (extract.integrity.TooLarge)
+        raise memory_error(path, mib, f": {exc.why}" if getattr(exc, "why", "") else "") from None
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+@contextmanager
+def limits(path: Path, seconds: float, max_memory_mib: int, *, timeout: float | None = None,
+           what: str = "reading the PDF"):
+    """``time_limit`` and ``memory_limit`` together: the guards around every step that reads a PDF."""
+    with memory_limit(max_memory_mib, path), time_limit(seconds, path, limit=timeout, what=what):
+        yield
+
+
+def die_with_parent(parent: int) -> None:
+    """In a child process: end when process ``parent`` ends (Linux: the kernel sends SIGKILL)."""
+    if sys.platform.startswith("linux"):
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (AttributeError, OSError):  # pragma: no cover - a C library without prctl
+            _watch_parent(parent)
+    else:  # pragma: no cover - no prctl
+        _watch_parent(parent)
+    if os.getppid() != parent:  # it died before the prctl took effect
+        os._exit(1)
+
+
+def _watch_parent(parent: int) -> None:
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
+
+
+def fork_context():
+    """Fork where the platform can (the child starts with what this process has loaded), else the default."""
+    if "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return None  # pragma: no cover
+
+
+def child_pool(workers: int = 1, initializer=None, initargs=()) -> ProcessPoolExecutor:
+    """A process pool whose workers die with this process, then run ``initializer(*initargs)``."""
+    return ProcessPoolExecutor(max_workers=workers, mp_context=fork_context(), initializer=_start_child,
+                               initargs=(os.getpid(), initializer, initargs))
+
+
+def _start_child(parent: int, initializer, initargs) -> None:
+    die_with_parent(parent)
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def in_child(function, *args):
+    """``function(*args)`` in a forked child; its result, or its exception, or ChildDied."""
+    with child_pool() as pool:
+        try:
+            return pool.submit(function, *args).result()
+        except BrokenProcessPool:
+            raise ChildDied() from None

@@ -1,0 +1,112 @@
+"""`make bench`, second part: what the default limits are measured against (issues 14 and 18).
+
+* The time a large release needs: a 20-page release (the 2023 tables four times over, rendered by the
+  fixture generator), which fails validation, so that its run also draws a picture of every page: the
+  longest path a release takes. The default --timeout is that time with a wide margin.
+* Hostile PDFs, each in a fresh process with the default limits (--max-memory 2048 MiB): wall time, peak
+  memory, exit code and the line said. Each must end with exit 2 and its line within seconds, with peak
+  memory far under the limit.
+
+The PDFs are written into .bench/limits/ (git-ignored) once; the bombs take a few seconds to deflate.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from bench import WRAP  # noqa: E402
+from conftest import generator, hostile, load_spec  # noqa: E402
+
+from pipeline.guards import DEFAULT_MAX_MEMORY_MIB  # noqa: E402
+from pipeline.runner import Options  # noqa: E402
+
+FOLDER = ROOT / ".bench" / "limits"
+
+
+def large_release(copies: int = 4) -> dict:
+    """The 2023 release with its sections ``copies`` times (titles and ids numbered): 20 pages when ruled."""
+    spec = load_spec()
+    big = copy.deepcopy(spec)
+    for k in range(2, copies + 1):
+        for section in copy.deepcopy(spec["sections"]):
+            section["heading"] = f"{section['heading']} {k}"
+            for table in section["tables"]:
+                table["title"], table["id"] = f"{table['title']} (deel {k})", f"{table['id']}_{k}"
+            big["sections"].append(section)
+    return big
+
+
+def failing_huge_page(path: Path) -> None:
+    """A release that fails (all tables but one missing) on a page of 14,400 pt square: its picture."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=(14400, 14400), invariant=1)
+    c.setFont("Helvetica", 10)
+    c.drawString(50, 14350, "Jaarcijfers - 2023")
+    c.drawString(50, 14330, "Familie & Gezin")
+    for i, text in enumerate(["2023", "2022", "2021"]):
+        c.drawRightString(400 + 60 * i, 14330, text)
+    c.save()
+
+
+def cases() -> dict[str, tuple[Path, int]]:
+    """name -> (PDF, the exit code it must end with), written once."""
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    h = hostile()
+    made = {
+        "large release, 20 pages, failing (pictures of every page)": ("large-20-pages.pdf", 1, None),
+        "page of 14,400 pt square, failing (its picture)": ("huge-page.pdf", 1, failing_huge_page),
+        "content stream of 2.2 GB, Flate inside Flate": ("flate-in-flate.pdf", 2,
+                                                         lambda p: p.write_bytes(h.flate_in_flate_bomb(2200))),
+        "object stream of 2.2 GB holding the catalog": ("object-stream.pdf", 2,
+                                                        lambda p: p.write_bytes(h.object_stream_bomb(2200))),
+        "forms fanned out to 10^9 texts": ("fanned-out.pdf", 2, lambda p: p.write_bytes(h.fanned_out_forms(9, 10))),
+        "2-object reference cycle in the resources": ("cycle.pdf", 2, lambda p: p.write_bytes(
+            h.one_page({6: b"7 0 R", 7: b"6 0 R"}, resources=b"6 0 R"))),
+    }
+    out = {}
+    for name, (file, code, make) in made.items():
+        path = FOLDER / file
+        if not path.exists():
+            if make is None:
+                generator().render(large_release(), "ruled", path)
+            else:
+                make(path)
+        out[name] = (path, code)
+    return out
+
+
+def main() -> None:
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-limits-") as out:
+        for name, (path, code) in cases().items():
+            cmd = [sys.executable, "-m", "pipeline", "extract", str(path), "--out", out]
+            run = subprocess.run([sys.executable, "-c", WRAP, *cmd], capture_output=True, text=True, check=True)
+            sample = json.loads(run.stdout)
+            if sample["rc"] != code:
+                raise SystemExit(f"bench: {name}: exit {sample['rc']}, expected {code}")
+            said = subprocess.run(cmd, capture_output=True, text=True).stderr.splitlines()[0]
+            rows.append((name, sample, said.replace(str(path), path.name)))
+    print(f"\nmake bench, limits: one run each, defaults --timeout {Options.timeout:g} s, --max-memory "
+          f"{DEFAULT_MAX_MEMORY_MIB} MiB\n")
+    print(f"| {'PDF':<58} | {'exit':>4} | {'wall s':>6} | {'peak MB':>7} |")
+    print(f"|{'-' * 60}|{'-' * 6}|{'-' * 8}|{'-' * 9}|")
+    for name, sample, _ in rows:
+        print(f"| {name:<58} | {sample['rc']:>4} | {sample['wall']:6.2f} | {sample['rss_mb']:7.1f} |")
+    print()
+    for name, _, said in rows:
+        print(f"* {name}: `{said[:150]}{'...' if len(said) > 150 else ''}`")
+    margin = Options.timeout / rows[0][1]["wall"]
+    print(f"\ndefault --timeout / the 20-page release: {margin:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

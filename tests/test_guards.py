@@ -1,0 +1,221 @@
+"""Hostile PDFs end at once with one line (issues 14 and 18): reference cycles, self-drawing forms, bombs,
+pictures of a failing release within the limits, workers that die with their parent."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import ROOT, hostile
+from pipeline import pictures
+from pipeline.errors import InputError
+from pipeline.extract.source import open_pdf
+from pipeline.guards import time_limit
+from pipeline.runner import Options, run_one
+
+H = hostile()
+DAMAGED = "the PDF is damaged or incomplete. Download the release again."
+MEMORY_HINT = "Raise the limit with --max-memory if this is really a release."
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "pipeline", *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=120)
+
+
+CYCLES = {
+    # /Contents 6 0 R, and object 6 is "6 0 R": pdfminer's resolve1 looped forever on these
+    "self-referencing content stream": H.one_page({6: b"6 0 R"}, contents=b"6 0 R"),
+    "2-object cycle in the resources": H.one_page({6: b"7 0 R", 7: b"6 0 R"}, resources=b"6 0 R"),
+    "2-object cycle in a font": H.one_page({6: b"7 0 R", 7: b"6 0 R"}, resources=b"<< /Font << /F1 6 0 R >> >>"),
+    "2-object cycle as the catalog": H.one_page({8: b"9 0 R", 9: b"8 0 R"}, root=8),
+    # pdfminer refuses to draw these again and goes on silently
+    "form drawing itself": H.drawing_forms({10: (H.TEXT + b" /X Do", b"<< /XObject << /X 10 0 R >> >>")}),
+    "form drawing itself through its caller's resources": H.drawing_forms({10: (b"/X Do", b"<< >>")}),
+    "two forms drawing each other": H.drawing_forms({10: (b"/Y Do", b"<< /XObject << /Y 11 0 R >> >>"),
+                                                     11: (b"/X Do", b"<< /XObject << /X 10 0 R >> >>")}),
+}
+
+
+@pytest.mark.parametrize("data", CYCLES.values(), ids=CYCLES.keys())
+def test_a_reference_cycle_is_damaged_at_once(tmp_path, data):
+    path = tmp_path / "cycle.pdf"
+    path.write_bytes(data)
+    with time_limit(20, path), pytest.raises(InputError) as exc:  # a spin would end as TimeLimitError
+        open_pdf(path)
+    assert type(exc.value) is InputError and exc.value.message == f"{path}: {DAMAGED}"
+
+
+def test_the_same_page_without_the_cycle_opens(tmp_path):
+    """The cycles above are the only thing wrong with their files."""
+    path = tmp_path / "fine.pdf"
+    path.write_bytes(H.drawing_forms({10: (H.TEXT, b"<< /Font << /F1 4 0 R >> >>")}))
+    pdf = open_pdf(path)
+    try:
+        assert "".join(c["text"] for c in pdf.pages[0].chars) == "Jaarcijfers 2023" * 2
+    finally:
+        pdf.close()
+
+
+def test_a_self_referencing_content_stream_exits_2_damaged(tmp_path):
+    path = tmp_path / "self.pdf"
+    path.write_bytes(CYCLES["self-referencing content stream"])
+    result = cli("extract", str(path), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert (result.returncode, result.stderr) == (2, f"{path}: {DAMAGED}\n")
+
+
+@pytest.mark.parametrize("name, data, limit, why", [
+    ("flate-in-flate", H.flate_in_flate_bomb(40), 128, "a stream in it inflates to more than 32 MiB"),
+    ("object stream holding the catalog", H.object_stream_bomb(40), 128, "a stream in it inflates to more than 32 MiB"),
+    ("forms fanned out to 10^9 texts", H.fanned_out_forms(9, 10), 2048,
+     "its pages would draw more than 16 MiB of content"),
+])
+def test_a_bomb_ends_as_the_memory_line(tmp_path, name, data, limit, why):
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    assert len(data) < 100_000
+    result = cli("extract", str(path), "--out", str(tmp_path / "out"), "--max-memory", str(limit), "--jobs", "1")
+    assert result.returncode == 2
+    assert result.stderr == (f"{path}: the PDF needs more memory than the limit ({limit} MiB) to be read: {why}. "
+                             f"{MEMORY_HINT}\n")
+
+
+def test_a_memory_error_under_the_limit_is_the_memory_line():
+    """What no check foresees ends as the same line (in a child: the limit is for the reading process)."""
+    code = textwrap.dedent("""
+        from pathlib import Path
+        from pipeline.guards import memory_limit
+        from pipeline.errors import MemoryLimitError
+        try:
+            with memory_limit(300, Path("big.pdf")):
+                hoard = bytearray(600 << 20)
+        except MemoryLimitError as exc:
+            print(exc.message, exc.exit_code)
+        hoard = bytearray(600 << 20)  # the limit ends with the block
+    """)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"big.pdf: the PDF needs more memory than the limit (300 MiB) to be read. {MEMORY_HINT} 2\n"
+
+
+# --- pictures of a failing release ---------------------------------------------------------------------
+
+
+def failing_release(path: Path, pagesize=(595, 842)) -> Path:
+    """A PDF that reads as a release but misses all its tables but one: exit 1, pictures drawn."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=pagesize, invariant=1)
+    c.setFont("Helvetica", 10)
+    top = pagesize[1] - 50
+    c.drawString(50, top, "Jaarcijfers - 2023")
+    c.drawString(50, top - 20, "Familie & Gezin")
+    for i, text in enumerate(["2023", "2022", "2021"]):
+        c.drawRightString(400 + 60 * i, top - 20, text)
+    c.save()
+    return path
+
+
+def test_pictures_of_a_page_of_the_largest_size_stay_within_the_pixel_budget(tmp_path):
+    """14,400 pt square (the most the PDF standard allows) is 484 million pixels at 110 dpi: capped."""
+    pdf = failing_release(tmp_path / "huge.pdf", pagesize=(14400, 14400))
+    outcome = run_one(str(pdf), Options(out=tmp_path / "out"))
+    assert outcome.exit_code == 1
+    assert outcome.lines[0].startswith(f"{pdf}: the release is incomplete: ")
+    assert not any("warning" in line for line in outcome.lines)
+    picture = Image.open(tmp_path / "out" / "2023" / "inspect" / "page-1.png")
+    side = picture.width  # the page is square; the legend strip is below it
+    assert 0.99 * pictures.PIXEL_BUDGET <= side * side <= pictures.PIXEL_BUDGET < picture.width * picture.height
+
+
+def dies(*args):
+    os._exit(9)
+
+
+def runs_out_of_memory(*args):
+    raise MemoryError()
+
+
+def pdfium_fails(*args):
+    raise RuntimeError("Failed to render page.")
+
+
+@pytest.mark.parametrize("draw, reason", [
+    (pdfium_fails, "RuntimeError: Failed to render page."),
+    (runs_out_of_memory, "drawing them needs more memory than --max-memory 2048 MiB"),
+    (dies, "the process drawing them died"),
+])
+def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_path, monkeypatch, draw, reason):
+    pdf = failing_release(tmp_path / "release.pdf")
+    monkeypatch.setattr(pictures, "inspect_pdf", draw)  # the drawing child is forked: it sees this
+    outcome = run_one(str(pdf), Options(out=tmp_path / "out"))
+    assert outcome.exit_code == 1
+    assert outcome.lines[0].startswith(f"{pdf}: the release is incomplete: 26 expected tables are missing")
+    assert outcome.lines[-1] == (f"{pdf}: warning: no page pictures were drawn ({reason}); the validation report "
+                                 "has none.")
+    assert [line for line in outcome.lines if "warning" in line] == outcome.lines[-1:]
+    assert sorted(p.name for p in (tmp_path / "out" / "2023").iterdir()) == ["validation.json", "validation.md"]
+
+
+# --- workers die with their parent ---------------------------------------------------------------------
+
+# extract whose reading (one PDF: the second process; a batch: the workers) writes its pid and blocks.
+BLOCKED = """
+import os, sys, time
+from pathlib import Path
+from pipeline import runner
+from pipeline.cli import main
+pids = Path(sys.argv[1])
+def block(*args, **kwargs):
+    (pids / str(os.getpid())).touch()
+    time.sleep(600)
+runner.read = block
+runner.process = block
+sys.argv = ["jaarcijfers", "extract", *sys.argv[2:]]
+main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux) to tell a dead worker")
+@pytest.mark.parametrize("pdfs", [["a.pdf"], ["a.pdf", "b.pdf"]], ids=["second process", "batch workers"])
+def test_workers_die_with_their_parent(tmp_path, pdfs):
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    paths = []
+    for name in pdfs:
+        (tmp_path / name).write_bytes(b"%PDF-1.4 blocked before it is read\n%%EOF\n")
+        paths.append(str(tmp_path / name))
+    parent = subprocess.Popen([sys.executable, "-c", BLOCKED, str(pids), *paths, "--out", str(tmp_path / "out"),
+                               "--jobs", "2"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while len(list(pids.iterdir())) < len(pdfs):
+        assert parent.poll() is None and time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.05)
+    workers = [int(p.name) for p in pids.iterdir()]
+    assert parent.pid not in workers
+    parent.kill()
+    parent.wait(timeout=10)
+    deadline = time.monotonic() + 10
+    try:
+        while any(alive(pid) for pid in workers):
+            assert time.monotonic() < deadline, f"workers {workers} outlived their parent"
+            time.sleep(0.05)
+    finally:  # a failed test leaves no orphan behind
+        for pid in filter(alive, workers):
+            os.kill(pid, signal.SIGKILL)
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie is dead, waiting for init
+    except FileNotFoundError:
+        return False
