@@ -60,6 +60,7 @@ def _assert_golden(path, what: str):
     ("stacked", "", False, "first_line"),  # Familie & Gezin1, 1Deelproduct; the next line left of the id
     ("ruled", " ", True, "flush"),  # Familie & Gezin 1); the next lines at the id, left of the text
     ("nospace", " ", False, "hanging"),  # Gezin 1 without any blank in the text layer
+    ("sidebyside", "", True, "first_line"),  # Gezin1); footnotes under tables side by side, read per column
 ])
 def test_full_size_markers_and_footnote_indents(tmp_path, monkeypatch, spec_2023, layout, space, paren, indent):
     _full_size_markers(monkeypatch, space, paren)
@@ -67,7 +68,7 @@ def test_full_size_markers_and_footnote_indents(tmp_path, monkeypatch, spec_2023
     raw = _assert_golden(gen.render(spec_2023, layout, tmp_path / f"{layout}.pdf"), f"{layout} {indent}")
     family = next(t for t in raw.tables if t.title == "Familie & Gezin")
     assert family.markers == ("1",) and family.printed == f"Familie & Gezin{space}1{')' if paren else ''}"
-    assert [f.id for f in raw.footnotes] == [str(i) for i in range(1, 9)]
+    assert sorted((f.id for f in raw.footnotes), key=int) == [str(i) for i in range(1, 9)]
 
 
 def _undotted(spec: dict, value: str) -> dict:
@@ -132,3 +133,30 @@ def test_an_ambiguous_marker_stops_with_a_line_that_says_so():
     assert line == ("'Spoor 1' (table asylum, page 2) ends in a full-size 1: it may be footnote marker 1 or part "
                     "of the text, and schemas/tables.yaml knows both; print the marker raised (or smaller), or "
                     "remove one of the two texts from schemas/tables.yaml.")
+
+
+def _words(x: float, top: float, text: str, size: float = 8.0):
+    from pipeline.model import Box, Token
+
+    out = []
+    for word in text.split():
+        width = 0.5 * size * len(word)
+        out.append(Token(word, Box(1, x, top, x + width, top + size), size))
+        x += width + 0.3 * size
+    return out
+
+
+def test_footnotes_side_by_side_are_read_per_column():
+    """Two footnotes on the same lines, under two tables side by side; the next lines flush at the id (left
+    column) and hanging under the text (right column)."""
+    from pipeline.extract.notes import find_footnotes
+    from pipeline.extract.reader import PageReader
+    from pipeline.model import Box
+    from pipeline.schemas import Schemas
+
+    tokens = (_words(50, 700, "1 Eerste voetnoot loopt") + _words(350, 700, "2 Tweede voetnoot")
+              + _words(50, 710, "door tot hier.") + _words(360, 710, "verder hier."))
+    reader = PageReader(Schemas().layout, [tokens], [Box(1, 0, 0, 600, 800)])
+    notes = find_footnotes(reader, reader.page_lines, {"1", "2"}, {0: 8.0})
+    assert [(n.id, n.text) for n in notes] == [("1", "Eerste voetnoot loopt door tot hier."),
+                                              ("2", "Tweede voetnoot verder hier.")]

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.extract.assemble import label_tokens, title_tokens
-from pipeline.extract.geometry import SAME_SIZE, marker_side
+from pipeline.extract.geometry import COLUMN_GAP, LINE_RATIO, MARKER_TOUCH, SAME_SIZE
 from pipeline.extract.words import split_ids
 from pipeline.model import Box, Kind, Token
 
@@ -37,7 +37,7 @@ class Candidate:
 
 def read_candidates(reader: PageReader) -> None:
     """Claims nothing; sets ``reader.candidates``: the full-size numbers ending a title or a label right
-    after its last word (glued or a blank apart, at the word's size and level). Relies on the rows, titles
+    after its last word (glued or a blank apart, in the same run of words, at the word's size and level). Relies on the rows, titles
     and fragments (a title or label is known whole only then); runs before the footnotes, which read a
     footnote only when some marker, or candidate, has its id."""
     texts = [title_tokens(t) for t in reader.tables] + [label_tokens(r) for t in reader.tables for r in t.rows]
@@ -48,8 +48,11 @@ def trailing_number(tokens: list[Token]) -> Candidate | None:
     if len(tokens) < 2 or not CANDIDATE.match(tokens[-1].text):
         return None
     number, host = tokens[-1], tokens[-2]
-    same_size = abs(number.size - host.size) <= SAME_SIZE * host.size
-    return Candidate(number, host) if same_size and marker_side(number.box, host) == "after" else None
+    s = host.size
+    same_size = abs(number.size - s) <= SAME_SIZE * s
+    level = abs(number.box.ymid - host.box.ymid) <= LINE_RATIO * s
+    after = -MARKER_TOUCH * s <= number.box.x0 - host.box.x1 <= COLUMN_GAP * s  # glued, or a blank apart
+    return Candidate(number, host) if same_size and level and after else None
 
 
 def candidate_ids(reader: PageReader) -> set[str]:

@@ -1,14 +1,16 @@
-"""Footnote texts: a free line that starts with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``)
-and goes on with text, no larger than the table text, with the lines that directly continue it."""
+"""Footnote texts: a free run of words (per column) that starts with a footnote id (``1``, ``1.``, ``1)``,
+a raised ``1``, or ``1`` glued to its text) and goes on with text, no larger than the table text, with the
+next lines of its column, whatever their indent, up to the next id."""
 
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import COLUMN_GAP, LINE_GAP, NOTE_MAX_SIZE, NOTE_SAME_SIZE, enclosing
 from pipeline.extract.markers import candidate_ids
-from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, Line, join_text, split_ids
+from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, join_text, split_ids
 from pipeline.model import Box, Kind, RawFootnote, Token
 
 if TYPE_CHECKING:
@@ -25,69 +27,82 @@ def read_footnotes(reader: PageReader) -> None:
     reader.footnotes = find_footnotes(reader, reader.page_lines, marker_ids | candidate_ids(reader), reader.body_size)
 
 
+@dataclass
+class _Note:
+    """A footnote being read: its id, its text so far, and the block it stands in (id and text)."""
+
+    fid: str
+    tokens: list[Token]
+    block: Box
+    bottom: float  # of its last line
+    size: float
+
+
 def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
                    body_size: dict[int, float]) -> list[RawFootnote]:
-    """Free lines starting with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``), no larger than the
-    table text (a numbered section heading is not a footnote), with the lines that directly continue them."""
-    notes: list[RawFootnote] = []
+    """Free runs of words starting with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``), no larger
+    than the table text (a numbered section heading is not a footnote), with the next lines of their column
+    that continue them. Read per column (a run: words no further apart than a column gap), so footnotes
+    side by side under tables side by side are read apart."""
+    notes: list[_Note] = []
     for lines in page_lines:
-        current: list[Token] | None = None
-        current_id = ""
-        prev_line: Line | None = None
+        going: list[_Note] = []  # the footnotes still open on this page, one per column
         for line in lines:
-            toks = reader.free(line)
-            if not toks:
-                continue
-            prefix = reader.prefix.get(id(toks[0]), [])
-            plain = FOOTNOTE_ID.match(toks[0].text)
-            fid = prefix[0].text if prefix else (plain.group(1) if plain else None)
-            small = statistics.median(t.size for t in toks) <= NOTE_MAX_SIZE * body_size.get(line.box.page,
-                                                                                   body_size.get(0, 1e9))
-            starts = fid is not None and (prefix or fid in marker_ids) and len(toks) > (0 if prefix else 1) and small
-            if starts:
-                if current:
-                    notes.append(_footnote(current_id, current))
-                current_id = fid
-                body = toks if prefix else toks[1:]
-                reader.claim(toks, Kind.FOOTNOTE)
-                for m in prefix:
-                    reader.roles[id(m)] = Kind.FOOTNOTE
-                current, prev_line, block = list(body), line, enclosing(t.box for t in [*prefix, *toks])
-                continue
-            more = continuation(block, prev_line, toks) if current else []
-            if more:
-                reader.claim(more, Kind.FOOTNOTE)
-                current += more
-                prev_line, block = Line(tuple(more)), block.union(enclosing(t.box for t in more))
-                continue
-            if current:
-                notes.append(_footnote(current_id, current))
-                current, prev_line = None, None
-        if current:
-            notes.append(_footnote(current_id, current))
-    return notes
+            for run in note_runs(reader.free(line)):
+                size = statistics.median(t.size for t in run)
+                note = _starting(reader, run, marker_ids, size <= NOTE_MAX_SIZE * body_size.get(
+                    line.box.page, body_size.get(0, 1e9)))
+                target = None if note else next((n for n in reversed(going) if continues(n, run, size)), None)
+                going = [n for n in going if n is target or not _same_column(n.block, run)]
+                if note:
+                    notes.append(note)
+                    going.append(note)
+                elif target:
+                    reader.claim(run, Kind.FOOTNOTE)
+                    target.tokens += run
+                    target.block = target.block.union(enclosing(t.box for t in run))
+                    target.bottom, target.size = max(t.box.bottom for t in run), size
+    return [RawFootnote(n.fid, join_text(n.tokens), enclosing(t.box for t in n.tokens)) for n in notes if n.tokens]
 
 
-def continuation(block: Box, prev_line: Line, toks: list[Token]) -> list[Token]:
-    """The tokens of a line that go on with the footnote above it (``block``: its id and text so far): the
-    next line in its column (the runs of words that overlap it horizontally, whatever the indent: hanging,
-    first line indented, or flush left of the text), directly below and at the same size. Before the next
-    id: a line that starts a footnote never gets here."""
-    size = statistics.median(t.size for t in toks)
-    if toks[0].box.top - prev_line.box.bottom > LINE_GAP * size \
-            or abs(size - prev_line.size) > NOTE_SAME_SIZE * prev_line.size:
-        return []
+def _starting(reader: PageReader, run: list[Token], marker_ids: set[str], small: bool) -> _Note | None:
+    """The footnote a run starts (claimed), if it starts with an id some marker has and goes on with text."""
+    prefix = reader.prefix.get(id(run[0]), [])
+    plain = FOOTNOTE_ID.match(run[0].text)
+    fid = prefix[0].text if prefix else (plain.group(1) if plain else None)
+    if fid is None or not small or not (prefix or fid in marker_ids) or len(run) <= (0 if prefix else 1):
+        return None
+    reader.claim(run, Kind.FOOTNOTE)
+    for m in prefix:
+        reader.roles[id(m)] = Kind.FOOTNOTE
+    body = run if prefix else run[1:]
+    return _Note(fid, list(body), enclosing(t.box for t in [*prefix, *run]), max(t.box.bottom for t in run),
+                 statistics.median(t.size for t in run))
+
+
+def note_runs(toks: list[Token]) -> list[list[Token]]:
+    """A line's words in runs, split where the gap is wider than a column gap; a footnote id alone stays with
+    the text after it (a hanging number set apart by a tab)."""
     runs: list[list[Token]] = []
     for t in toks:
-        if runs and t.box.x0 - runs[-1][-1].box.x1 <= COLUMN_GAP * size:
+        if runs and (t.box.x0 - runs[-1][-1].box.x1 <= COLUMN_GAP * t.size
+                     or len(runs[-1]) == 1 and FOOTNOTE_ID.match(runs[-1][0].text)):
             runs[-1].append(t)
         else:
             runs.append([t])
-    return [t for run in runs if run[0].box.x0 < block.x1 and run[-1].box.x1 > block.x0 for t in run]
+    return runs
 
 
-def _footnote(fid: str, tokens: list[Token]) -> RawFootnote:
-    return RawFootnote(fid, join_text(tokens), enclosing(t.box for t in tokens))
+def continues(note: _Note, run: list[Token], size: float) -> bool:
+    """Whether a run goes on with the footnote above it: the next line in its column (overlapping it
+    horizontally, whatever the indent: hanging, first line indented, or flush left of the text), directly
+    below and at the same size. Before the next id: a run that starts a footnote never gets here."""
+    return (run[0].box.top - note.bottom <= LINE_GAP * size and abs(size - note.size) <= NOTE_SAME_SIZE * note.size
+            and _same_column(note.block, run))
+
+
+def _same_column(block: Box, run: list[Token]) -> bool:
+    return run[0].box.x0 < block.x1 and run[-1].box.x1 > block.x0
 
 
 def starts_footnote(reader: PageReader, toks: list[Token]) -> bool:
