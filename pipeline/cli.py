@@ -1,7 +1,9 @@
-"""The command line. It only parses options, calls the runner and maps errors to exit codes."""
+"""The command line. It only parses options, calls the runner and maps errors to exit codes, in one place
+(``exits_on_errors``, which every command gets with its --debug option)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import sys
@@ -11,7 +13,8 @@ from pathlib import Path
 import click
 
 from pipeline import __version__
-from pipeline.errors import PipelineError
+from pipeline.batch import run_batch
+from pipeline.errors import InputError, PipelineError
 from pipeline.guards import DEFAULT_MAX_MEMORY_MIB
 from pipeline.lock import output_lock
 from pipeline.runner import (
@@ -20,7 +23,6 @@ from pipeline.runner import (
     build_panel,
     inspect_one,
     render_dictionary,
-    run_batch,
     write_dictionary,
 )
 
@@ -48,7 +50,22 @@ def lock_wait_option(f):
 
 
 def debug_option(f):
-    return click.option("--debug", is_flag=True, help="Print tracebacks (for bug reports).")(f)
+    """--debug, and the one place where errors become exit codes: every command has this option."""
+    return click.option("--debug", is_flag=True, help="Print tracebacks (for bug reports).")(exits_on_errors(f))
+
+
+def exits_on_errors(command):
+    """A PipelineError out of ``command`` is its one line on stderr and its exit code (with --debug, the
+    exception itself, traceback and all). Nothing else in the CLI catches errors."""
+    @functools.wraps(command)
+    def run(*args, debug: bool = False, **kwargs):
+        try:
+            return command(*args, debug=debug, **kwargs)
+        except PipelineError as exc:
+            if debug:
+                raise
+            _fail(exc.exit_code, exc.message)
+    return run
 
 
 def schemas_option(f):
@@ -90,12 +107,12 @@ def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, max_memory,
     _setup_logging(debug)
     paths = list(pdfs) or sorted(str(p) for p in Path("raw").glob("*.pdf"))
     if not paths:
-        _fail(2, "raw/: no PDF found. Put the release PDF in raw/ or pass its path.")
+        raise InputError("raw/", "no PDF found.", "Put the release PDF in raw/ or pass its path.")
     opts = Options(out=Path(out), allow_unmapped=allow_unmapped, password=password, max_pages=max_pages,
                    timeout=timeout, max_memory=max_memory, debug=debug, schemas_dir=schemas_dir)
     jobs = jobs or os.cpu_count() or 1
     progress = _progress(len(paths))
-    with _locked(opts.out, "extract", lock_wait, debug):
+    with _locked(opts.out, "extract", lock_wait):
         outcomes = run_batch(paths, opts, jobs, on_done=progress)
     if len(outcomes) > 1:
         ok = sum(1 for o in outcomes if o.exit_code == 0)
@@ -117,7 +134,7 @@ Example:
 def panel(out, lock_wait, debug) -> None:
     """Combine every release under OUT into one long panel, flagging revised numbers, and one SQLite database."""
     _setup_logging(debug)
-    with _locked(Path(out), "panel", lock_wait, debug):
+    with _locked(Path(out), "panel", lock_wait):
         written, n_releases, n_revisions = build_panel(Path(out))
     click.echo(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
                f"{Path(out) / 'panel'}/ and {written[-1]}", err=True)
@@ -141,12 +158,7 @@ def inspect(pdf, out, password, max_pages, schemas_dir, debug) -> None:
     """Draw what was found on each page: one PNG per page, every item boxed by kind."""
     _setup_logging(debug)
     out = Path(out) if out else Path("output") / "inspect" / Path(pdf).stem
-    try:
-        written = inspect_one(Path(pdf), out, password, max_pages, schemas_dir)
-    except PipelineError as exc:
-        if debug:
-            raise
-        _fail(exc.exit_code, exc.message)
+    written = inspect_one(Path(pdf), out, password, max_pages, schemas_dir)
     click.echo(f"{pdf}: {len(written)} page pictures -> {out}/", err=True)
 
 
@@ -170,13 +182,8 @@ def claims(texts, out, lock_wait, schemas_dir, debug) -> None:
     from pipeline.claims.runner import run_claims
 
     _setup_logging(debug)
-    with _locked(Path(out), "claims", lock_wait, debug) if Path(out).is_dir() else nullcontext():
-        try:
-            outcomes = run_claims(list(texts), Path(out), schemas_dir, debug=debug)
-        except PipelineError as exc:
-            if debug:
-                raise
-            _fail(exc.exit_code, exc.message)
+    with _locked(Path(out), "claims", lock_wait) if Path(out).is_dir() else nullcontext():
+        outcomes = run_claims(list(texts), Path(out), schemas_dir, debug=debug)
     for outcome in outcomes:
         for line in outcome.lines:
             click.echo(line, err=True)
@@ -195,30 +202,20 @@ Examples:
 def dictionary(out, schemas_dir, debug) -> None:
     """The data dictionary (every table, metric, nationality and check) from schemas/, as Markdown."""
     _setup_logging(debug)
-    try:
-        if out is None:
-            click.echo(render_dictionary(schemas_dir), nl=False)
-            return
-        written = write_dictionary(out, schemas_dir)
-    except PipelineError as exc:
-        if debug:
-            raise
-        _fail(exc.exit_code, exc.message)
+    if out is None:
+        click.echo(render_dictionary(schemas_dir), nl=False)
+        return
+    written = write_dictionary(out, schemas_dir)
     click.echo(f"data dictionary -> {written}", err=True)
 
 
 @contextmanager
-def _locked(out: Path, command: str, wait: float, debug: bool):
-    """Hold OUT's lock around the block; a PipelineError (another run holds it) is one line and its code."""
-    try:
-        with output_lock(out, command, wait) as notes:
-            for line in notes:
-                click.echo(line, err=True)
-            yield
-    except PipelineError as exc:
-        if debug:
-            raise
-        _fail(exc.exit_code, exc.message)
+def _locked(out: Path, command: str, wait: float):
+    """Hold OUT's lock around the block (another run holding it is a PipelineError), saying what it found."""
+    with output_lock(out, command, wait) as notes:
+        for line in notes:
+            click.echo(line, err=True)
+        yield
 
 
 def _progress(total: int):
@@ -240,10 +237,7 @@ def _fail(code: int, line: str) -> None:
 
 
 def main() -> None:
-    try:
-        cli(standalone_mode=True)
-    except PipelineError as exc:  # pragma: no cover - commands translate their own errors
-        _fail(exc.exit_code, exc.message)
+    cli(standalone_mode=True)
 
 
 if __name__ == "__main__":

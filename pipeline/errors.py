@@ -58,6 +58,12 @@ class MemoryLimitError(GuardError):
     """Work on one PDF needed more memory than ``--max-memory`` (or a stream would inflate beyond it)."""
 
 
+class UsageError(PipelineError):
+    """A bad invocation: the inputs cannot be run together as given (two PDFs of the same release year)."""
+
+    exit_code = 2
+
+
 class ConfigError(PipelineError):
     """A file in schemas/ is invalid (unknown key, bad value). Fix the file it names."""
 
@@ -102,29 +108,28 @@ _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, 
     ProblemKind.UNKNOWN_PANEL: _UNKNOWN,
     ProblemKind.UNKNOWN_NATIONALITY: _UNKNOWN,
     ProblemKind.MISSING_ROW: "missing row {text} ({id}) ({where}): expected but not found; check the PDF, or give "
-                             "the metric last_year in schemas/tables.yaml if the row ended.",
+                             "the metric last_year in {add_to} if the row ended.",
     ProblemKind.MISSING_TABLE: "missing table {text} ({id}): expected in every release until its last_year; check "
-                               "that the PDF is complete, or give the table last_year in schemas/tables.yaml if it "
-                               "ended.",
-    ProblemKind.UNACCOUNTED: "unaccounted number '{text}'{at}: the layout there was not understood; see {report} "
-                             "and the page pictures.",
+                               "that the PDF is complete, or give the table last_year in {add_to} if it ended.",
+    ProblemKind.UNACCOUNTED: "unaccounted number '{text}'{at}: the layout there was not understood{see}.",
     ProblemKind.UNPARSED: "'{text}' ({where}) is not a Dutch number (41.820, 89%, 11,3 or -): the layout there was "
-                          "not understood; see {report}.",
-    ProblemKind.MARKER_WITHOUT_TEXT: "footnote marker {text} {where} has no footnote text; see {report}.",
-    ProblemKind.TEXT_WITHOUT_MARKER: "footnote {text} ({where}) has no marker on any title or label; see {report}.",
-    ProblemKind.TEXT_TWICE: "footnote {text} is printed twice; see {report}.",
+                          "not understood{see}.",
+    ProblemKind.MARKER_WITHOUT_TEXT: "footnote marker {text} {where} has no footnote text{see}.",
+    ProblemKind.TEXT_WITHOUT_MARKER: "footnote {text} ({where}) has no marker on any title or label{see}.",
+    ProblemKind.TEXT_TWICE: "footnote {text} is printed twice{see}.",
     ProblemKind.AMBIGUOUS_MARKER: "'{text}' ({where}) ends in a full-size {id}: it may be footnote marker {id} "
                                   "or part of the text, and schemas/tables.yaml knows both; print the marker "
                                   "raised (or smaller), or remove one of the two texts from schemas/tables.yaml.",
 }
 
 
-def describe(p: Problem, report: Path | str = "validation.md") -> str:
-    """One problem in words, as it follows ``<file>: `` on stderr (and stands in validation.md)."""
+def describe(p: Problem, report: Path | str | None = None) -> str:
+    """One problem in words, as it follows ``<file>: `` on stderr (pointing to ``report`` where the layout is in
+    question) and as it stands in validation.md."""
     box = p.box.as_dict() if p.box else None
     at = f" on page {box['page']} at ({box['x0']}, {box['top']}, {box['x1']}, {box['bottom']})" if box else ""
     line = _WORDING[p.kind].format(kind=p.kind.value, text=p.text, where=p.where, id=p.id, add_to=p.add_to, at=at,
-                                   report=report)
+                                   see=f"; see {report}" if report else "")
     if p.close:
         line += f" Or did you mean '{p.close[0]}' ({p.close[1]})?"
     return line
@@ -134,7 +139,7 @@ def missing_tables_line(missing: list[Problem]) -> str:
     """Several absent tables at once: most likely the PDF lacks pages, so they are named in one line."""
     names = "; ".join(f"{p.text} ({p.id})" for p in missing)
     return (f"the release is incomplete: {len(missing)} expected tables are missing: {names}. Check that the PDF "
-            "is complete (a page may be missing); a table that really ended gets last_year in schemas/tables.yaml.")
+            f"is complete (a page may be missing); a table that really ended gets last_year in {missing[0].add_to}.")
 
 
 def check_line(r: CheckResult, report: Path | str) -> str:
@@ -166,3 +171,11 @@ def release_failed(path: Path | str, report: Report, directory: Path, pictures: 
     cls = UnmappedError if kinds & MAPPING else AuditError if ProblemKind.UNACCOUNTED in kinds else ValidationFailed
     return cls(path, f"validation failed ({len(report.errors)} checks).", f"See {where}.",
                details=[f"{path}: {line}" for line in lines])
+
+
+def same_release_year(path: Path | str, year: int, others: list[str]) -> UsageError:
+    """One of several PDFs of one release year in a run: it would silently replace (or be replaced by) the
+    others, so none of them is written."""
+    return UsageError(path, f"release {year} is also in {', '.join(others)}: two PDFs of the same release year in "
+                      "one run, and one would replace the other.", "Pass one of them; nothing was written for "
+                      "either.")

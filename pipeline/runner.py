@@ -14,11 +14,9 @@ import gc
 import logging
 import time
 import traceback
-from concurrent.futures import as_completed
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
 from pipeline.guards import DEFAULT_MAX_MEMORY_MIB, ChildDied, child_pool, in_child, limits, time_limit
@@ -172,20 +170,16 @@ def draw_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float) ->
         return [png_bytes(image) for image in inspect_pdf(path, raw, opts.password)]
 
 
-def run_one(path: str, opts: Options, *, alongside: bool = False) -> Outcome:
-    """One PDF, start to end, as an Outcome (safe to run in a worker process). With ``alongside`` the PDF is
-    read in a second process (``read_alongside``)."""
+def run_one(path: str, opts: Options, *, alongside: bool = False, already: Read | None = None) -> Outcome:
+    """One PDF, start to end (from ``already`` if it was read before), as an Outcome (safe to run in a worker
+    process). With ``alongside`` the PDF is read in a second process (``read_alongside``)."""
     try:
-        started = time.monotonic()
+        started = time.monotonic() - (already.seconds if already else 0.0)  # --timeout covers all work on the PDF
         schemas = load_schemas(opts.schemas_dir)
-        raw = read_alongside(Path(path), opts) if alongside else None
+        raw = already.raw if already else read_alongside(Path(path), opts) if alongside else None
         release, report = process(Path(path), opts, schemas, raw, started)
-    except PipelineError as exc:
-        details = getattr(exc, "details", None) or [exc.message]
-        return Outcome(path, exc.exit_code, details, traceback=traceback.format_exc() if opts.debug else "")
-    except Exception as exc:  # a bug: say so in one line, traceback only with --debug
-        return Outcome(path, 1, [f"{path}: internal error ({type(exc).__name__}: {exc}). Rerun with --debug "
-                                 "and report it with the PDF."], traceback=traceback.format_exc())
+    except Exception as exc:
+        return failed(path, exc, opts)
     warnings = [r for r in report.results if r.verdict == "warning"]
     obs = release.observations
     summary = (f"{path}: ok, release {release.release_year}: {len(obs)} numbers, "
@@ -200,42 +194,35 @@ def run_one(path: str, opts: Options, *, alongside: bool = False) -> Outcome:
     return Outcome(path, 0, lines, release.release_year)
 
 
-def run_batch(paths: Iterable[str], opts: Options, jobs: int,
-              on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Every PDF, in a process pool when there are several (one alone is read alongside the imports);
-    outcomes in the order given."""
-    from pipeline.report.earlier import release_files
+@dataclass(frozen=True)
+class Read:
+    """A PDF of a batch as read: its ``RawRelease``, and the seconds that took (of its --timeout)."""
 
-    paths = list(paths)
-    if opts.releases_before is None:  # every report sees the same earlier releases, whatever order the PDFs finish in
-        opts = replace(opts, releases_before=release_files(opts.out))
-    if jobs > 1 and len(paths) > 1:
-        return _run_pool(paths, opts, jobs, on_done)
-    outcomes = []
-    for p in paths:  # one PDF on several cores is read alongside the imports
-        outcomes.append(run_one(p, opts, alongside=jobs > 1))
-        if on_done:
-            on_done(outcomes[-1])
-    return outcomes
+    raw: RawRelease
+    seconds: float
 
 
-def _run_pool(paths: list[str], opts: Options, jobs: int,
-              on_done: Callable[[Outcome], None] | None) -> list[Outcome]:
-    with child_pool(min(jobs, len(paths)), initializer=start_worker) as pool:
-        futures = {pool.submit(run_one, p, opts): i for i, p in enumerate(paths)}
-        outcomes: list[Outcome | None] = [None] * len(paths)
-        for future in as_completed(futures):  # progress as files finish, results in the order given
-            path = paths[futures[future]]
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker died (killed, out of memory, a crash in a C library)
-                outcome = Outcome(path, 1, [f"{path}: internal error (a worker process died while this PDF was "
-                                            f"queued or read: {type(exc).__name__}). Rerun with --jobs 1 to find "
-                                            "the PDF that stops it, and report it with that PDF."])
-            outcomes[futures[future]] = outcome
-            if on_done:
-                on_done(outcome)
-        return outcomes
+def read_one(path: str, opts: Options) -> Read | Outcome:
+    """The extract stage of one PDF of a batch, or the Outcome of its failure."""
+    started = time.monotonic()
+    try:
+        return Read(read(Path(path), opts), time.monotonic() - started)
+    except Exception as exc:
+        return failed(path, exc, opts)
+
+
+def failed(path: str, exc: Exception, opts: Options) -> Outcome:
+    """An exception as the PDF's Outcome: a PipelineError's lines and exit code, anything else a bug in one
+    line (exit 1), with the traceback kept for --debug."""
+    if isinstance(exc, PipelineError):
+        details = getattr(exc, "details", None) or [exc.message]
+        return Outcome(path, exc.exit_code, details, traceback=_traceback(exc) if opts.debug else "")
+    return Outcome(path, 1, [f"{path}: internal error ({type(exc).__name__}: {exc}). Rerun with --debug and report "
+                             "it with the PDF."], traceback=_traceback(exc))
+
+
+def _traceback(exc: BaseException) -> str:
+    return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
 
 def build_panel(out: Path) -> tuple[list[Path], int, int]:

@@ -24,6 +24,7 @@ def check_schema(name: str, schema: pa.DataFrameSchema, df: pd.DataFrame) -> lis
     """Run ``schema`` on the output table ``name``; one result per check, failures with their rows."""
     names = _check_names(name, schema)
     failures: dict[str, list[dict]] = defaultdict(list)
+    seen: set[tuple[str, int]] = set()
     try:
         schema.validate(df, lazy=True)
     except SchemaErrors as exc:
@@ -31,10 +32,16 @@ def check_schema(name: str, schema: pa.DataFrameSchema, df: pd.DataFrame) -> lis
             key = _failure_key(case)
             names.setdefault(key, key)
             idx = case.get("index")
-            detail = {"column": case.get("column"), "failure_case": plain(case.get("failure_case"))}
-            if idx is not None and not pd.isna(idx) and int(idx) in df.index:
-                row = df.loc[int(idx)]
-                detail.update({k: plain(row[k]) for k in df.columns if k in SHOWN})
+            row = int(idx) if idx is not None and not pd.isna(idx) and int(idx) in df.index else None
+            if key.startswith("frame:") and row is not None:  # a rule on the row: pandera lists every cell
+                if (key, row) in seen:
+                    continue
+                seen.add((key, row))
+                detail = {}
+            else:
+                detail = {"column": case.get("column"), "failure_case": plain(case.get("failure_case"))}
+            if row is not None:
+                detail.update({k: plain(df.loc[row, k]) for k in df.columns if k in SHOWN})
             failures[key].append(detail)
     return [CheckResult(f"{name}: {label}", f"pandera schema of {name}", "error", key not in failures,
                         tuple(failures.get(key, ())), group="schema")

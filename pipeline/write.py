@@ -8,7 +8,6 @@ pictures) and keeps the data files of the last good release, in the same one ste
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from contextlib import contextmanager
@@ -20,6 +19,7 @@ import pandas as pd
 from pipeline.errors import OutputError
 from pipeline.model import Release, Report
 from pipeline.staging import make_folder, output_error, replaced_directory, replaced_file
+from pipeline.validation_report import report_to_json, report_to_markdown
 
 DATA_TABLES = ("observations", "top_nationalities", "footnotes")
 REPORT_FILES = ("validation.json", "validation.md")
@@ -94,43 +94,6 @@ def _stage_report(report: Report, stage, directory: Path) -> list[Path]:
     stage("validation.json").write_text(report_to_json(report), encoding="utf-8")
     stage("validation.md").write_text(report_to_markdown(report), encoding="utf-8")
     return [directory / "validation.json", directory / "validation.md"]
-
-
-def report_to_json(report: Report) -> str:
-    doc = {
-        "source": Path(report.source).name,
-        "release_year": report.release_year,
-        "ok": report.ok,
-        "summary": {v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
-        "checks": [
-            {"check": r.check, "description": r.description, "severity": r.severity, "verdict": r.verdict,
-             "details": list(r.details)}
-            for r in report.results
-        ],
-    }
-    return json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n"
-
-
-def report_to_markdown(report: Report) -> str:
-    lines = [
-        f"# Validation report: {Path(report.source).name}",
-        "",
-        f"Release year: {report.release_year}. Verdict: **{'passed' if report.ok else 'FAILED'}** "
-        f"({len(report.results)} checks, {len(report.errors)} failed).",
-        "",
-        "| check | verdict | severity | what it verifies |",
-        "|---|---|---|---|",
-    ]
-    for r in report.results:
-        lines.append(f"| {r.check} | {r.verdict} | {r.severity} | {r.description} |")
-    for r in report.results:
-        if r.details:
-            lines += ["", f"## {r.check}: {r.verdict}", ""]
-            for d in r.details[:200]:
-                lines.append("- " + json.dumps(d, ensure_ascii=False, default=str))
-            if len(r.details) > 200:
-                lines.append(f"- ... and {len(r.details) - 200} more (see validation.json)")
-    return "\n".join(lines) + "\n"
 
 
 def write_pictures(pictures: Iterable[bytes], directory: Path) -> list[Path]:

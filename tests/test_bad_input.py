@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from conftest import RAW_2023, ROOT, comparable, generator, read_golden
 from pipeline import runner
+from pipeline.batch import run_batch
 from pipeline.runner import Options, run_one
 
 gen = generator()
@@ -83,15 +84,15 @@ def test_a_worker_that_dies_is_reported_not_lost(tmp_path, monkeypatch):
     """Regression: a batch worker killed mid-release (out of memory, a crash in C) raised BrokenProcessPool
     out of the runner; now every PDF it takes down gets its line and exit code 1."""
     dies = shutil.copy(RAW_2023, tmp_path / "dies.pdf")
-    real = runner.process
+    real = runner.read
 
-    def process(path, *args):
+    def read(path, *args):  # a batch reads every PDF first (then refuses two of one year, then writes)
         if path.name == "dies.pdf":
             os._exit(9)  # the worker is forked: it sees this patch
         return real(path, *args)
 
-    monkeypatch.setattr(runner, "process", process)
-    outcomes = runner.run_batch([str(dies), str(RAW_2023)], Options(out=tmp_path / "out"), jobs=2)
+    monkeypatch.setattr(runner, "read", read)
+    outcomes = run_batch([str(dies), str(RAW_2023)], Options(out=tmp_path / "out"), jobs=2)
     assert [o.path for o in outcomes] == [str(dies), str(RAW_2023)]
     assert outcomes[0].exit_code == 1
     assert outcomes[0].lines == [f"{dies}: internal error (a worker process died while this PDF was queued or "

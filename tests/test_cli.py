@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+import re
 import shutil
 import subprocess
 import sys
@@ -178,3 +179,40 @@ def test_a_copy_whose_staffing_does_not_add_up_exits_1_naming_the_check(tmp_path
     assert files == ["validation.json", "validation.md"]
     report = (out / "2023" / "validation.md").read_text(encoding="utf-8")
     assert "| staffing_total | failed | error |" in report
+    first, failed = report.split("\n", 1)[0], report.split("## Failed checks", 1)[1].split("## Warnings")[0]
+    assert re.fullmatch(rf"# {pdf.name}: FAILED \(\d+ checks: \d+ passed, 1 failed, 1 warning\)", first), first
+    assert ("- In 2023, staffing.total_staff is 6.040 (page 4); civil_servants 5.067 + external_staff 972 = 6.039: "
+            "a difference of 1.") in failed.split("### staffing_total", 1)[1]
+
+
+def test_validation_report_opens_with_the_verdict_then_says_each_warning(extracted):
+    _, out = extracted
+    report = (out / "2023" / "validation.md").read_text(encoding="utf-8")
+    lines = report.splitlines()
+    assert re.fullmatch(r"# ind-jaarcijfers-2023\.pdf: passed, with 1 warning \((\d+) checks: (\d+) passed, 0 "
+                        r"failed, 1 warning\)", lines[0]), lines[0]
+    sections = [line for line in lines if line.startswith("## ")]
+    assert sections == ["## Warnings", "## Consistency checks", "## Release checks", "## Schema checks"]
+    warnings = report.split("## Warnings", 1)[1].split("## Consistency checks")[0]
+    assert ("- In 2023, family_reunification.pending is 6.110 (page 1); pending 2022 7.260 + applications 41.820 - "
+            "decisions 43.050 = 6.030: a difference of 80.") in warnings
+    assert "{" not in warnings  # sentences, not JSON
+    assert [line for line in lines if line.startswith("### ")][-3:] == [
+        "### observations: 46 checks, all passed", "### top_nationalities: 33 checks, all passed",
+        "### footnotes: 11 checks, all passed"]
+
+
+def test_two_pdfs_of_one_release_year_exit_2_naming_both_and_write_nothing(tmp_path):
+    """raw/'s PDF and the shared reconstruction are both release 2023: one would silently replace the other."""
+    from conftest import RECONSTRUCTION
+
+    out = tmp_path / "out"
+    result = run("extract", str(RAW_2023), str(RECONSTRUCTION), "--out", str(out), "--jobs", "2")
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    said = ("release 2023 is also in {}: two PDFs of the same release year in one run, and one would replace the "
+            "other. Pass one of them; nothing was written for either.")
+    assert lines[:2] == [f"[1/2] {RAW_2023}: " + said.format(RECONSTRUCTION),
+                         f"[2/2] {RECONSTRUCTION}: " + said.format(RAW_2023)]
+    assert lines[-3:] == ["summary: 0 of 2 PDFs extracted", f"  exit 2  {RAW_2023}", f"  exit 2  {RECONSTRUCTION}"]
+    assert not (out / "2023").exists()

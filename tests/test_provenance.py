@@ -68,6 +68,9 @@ def test_a_failed_release_gets_pictures_beside_its_report(tmp_path, spec_2023):
     pages = len(pdfplumber.open(pdf).pages)
     assert sorted(p.name for p in (tmp_path / "out" / "2023" / "inspect").iterdir()) == [
         f"page-{i}.png" for i in range(1, pages + 1)]
+    lines = result.stderr.strip().splitlines()  # the run says that it drew them, and where
+    assert lines[-1].endswith(f" Page pictures of what was found: {tmp_path / 'out' / '2023' / 'inspect'}/.")
+    assert sum("Page pictures" in line for line in lines) == 1
 
 
 def test_datapackage_passes_frictionless_validate(tmp_path):

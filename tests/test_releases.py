@@ -208,3 +208,36 @@ def test_decimal_figures_are_values(tmp_path, spec_2023):
     assert obs.loc[("family_reunification", "grant_rate", 2023), "value"] == 11.3
     assert_same_dataset(release, golden_tools().spec_to_frames(spec), "decimals")
     assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
+
+
+def test_an_unknown_nationality_is_named_with_a_guess_and_kept_with_allow_unmapped(tmp_path, spec_2023):
+    """'Indiaase' (a misprint of 'Indiase'): exit 1 naming it and the known name it is close to; with
+    --allow-unmapped exit 0, the entry kept with mapped = false and no code or English name."""
+    from pipeline.runner import Options, run_one
+
+    spec = copy.deepcopy(spec_2023)
+    table(spec, "family_reunification")["panel"]["entries"][0] = "Indiaase"
+    pdf = gen.render(spec, "stacked", tmp_path / "misprint.pdf")
+    refused = run_one(str(pdf), Options(out=tmp_path / "a"))
+    assert refused.exit_code == 1
+    assert refused.lines == [f"{pdf}: unknown nationality 'Indiaase' (page 1): add it to schemas/nationalities.yaml, "
+                             "or rerun with --allow-unmapped to keep it with mapped = false. Or did you mean 'Indiase' "
+                             f"(IND)? Page pictures of what was found: {tmp_path / 'a' / '2023' / 'inspect'}/."]
+    kept = run_one(str(pdf), Options(out=tmp_path / "b", allow_unmapped=True))
+    assert kept.exit_code == 0, kept.lines
+    top = pd.read_parquet(tmp_path / "b" / "2023" / "top_nationalities.parquet")
+    entry = top[top["nationality_nl"] == "Indiaase"]
+    assert len(top) == 30 and len(entry) == 1 and not entry["mapped"].iloc[0]
+    assert entry[["nationality_code", "nationality_en"]].isna().all(axis=None)
+    assert entry[["table_id", "table_nl", "rank"]].values.tolist() == [["family_reunification", "Familie & Gezin", 1]]
+    assert top.drop(entry.index)["mapped"].all()
+
+
+def test_did_you_mean_only_for_a_close_text():
+    from pipeline.schemas import Schemas
+
+    schemas = Schemas()
+    assert schemas.closest_label("family_reunification", "Aanvragn") == ("Aanvragen", "applications")
+    assert schemas.closest_title("Naturalisaties") == ("Naturalisatie", "naturalisation")
+    assert schemas.closest_title("Klachten en signalen") is None  # a rename, not a misprint
+    assert schemas.closest_label("documents", "Verblijfsdocument nieuw type") is None
