@@ -1,6 +1,6 @@
 """Which releases a report's trends show: every earlier release under the output folder when the run started.
 
-Taken once per run, before any release is written (``runner.run_batch``), so a release's page does not
+Taken once per run, before any release is written (``batch.run_batch``), so a release's page does not
 depend on the order in which the PDFs of a batch finish; later releases do not change an earlier page.
 Imports nothing heavy: the runner's parent process calls it.
 """
