@@ -10,7 +10,7 @@ jaarcijfers = echo "jaarcijfers $(1)"; $(PY) -m pipeline $(1) || { rc=$$?; \
 	echo "jaarcijfers $(firstword $(1)) exited $$rc: see the lines above" >&2; exit $$rc; }
 
 .DEFAULT_GOAL := help
-.PHONY: help extract test bench inspect panel docs clean
+.PHONY: help extract test bench profile inspect panel docs clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -27,9 +27,13 @@ extract: $(STAMP) ## extract every raw/*.pdf into output/<release_year>/; if all
 test: $(STAMP) ## run the test suite
 	$(PY) -m pytest -q
 
-bench: $(STAMP) ## time and memory of extract against the pdfplumber floor (medians of 5 runs), and under the limits
-	$(PY) tests/bench.py
+bench: $(STAMP) ## time, CPU and memory of extract on several renderings against the pdfplumber floor; the worst's stage profile; and under the limits
+	$(PY) tests/bench.py $(BENCH_ARGS)
 	$(PY) tests/bench_limits.py
+
+PDF ?= tests/fixtures/ind-jaarcijfers-2023-reconstruction.pdf
+profile: $(STAMP) ## where one extract's CPU and wall time go, stage by stage (PDF=file.pdf, default the reconstruction)
+	$(PY) tests/bench_profile.py "$(PDF)"
 
 inspect: $(STAMP) ## pictures of what was found on each page of every raw/*.pdf, in output/inspect/
 	for f in raw/*.pdf; do $(PY) -m pipeline inspect "$$f" || exit $$?; done
