@@ -57,8 +57,9 @@ def normalize(raw: RawRelease, schemas: Schemas) -> Release:
     observations, unparsed = observation_rows(raw.release_year, tables, schemas)
     rankings, ranking_problems = ranking_rows(raw.release_year, raw.panels, tables, schemas)
     markers = markers_of(tables)
-    problems = [*ambiguous_markers(tables), *unknown_titles_and_labels(tables, schemas), *missing_tables_and_rows(tables, raw.release_year,
-                schemas), *ranking_problems, *unparsed, *footnote_link_problems(markers, raw.footnotes)]
+    problems = [*ambiguous_markers(tables), *unknown_titles_and_labels(tables, schemas),
+                *missing_tables_and_rows(tables, raw.release_year, schemas), *ranking_problems, *unparsed,
+                *footnote_link_problems(markers, raw.footnotes)]
     return Release(
         source=raw.source, release_year=raw.release_year, years=raw.years, title=raw.title,
         observations=frame(observations, "observations"),

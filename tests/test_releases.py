@@ -213,17 +213,18 @@ def test_decimal_figures_are_values(tmp_path, spec_2023):
 def test_an_unknown_nationality_is_named_with_a_guess_and_kept_with_allow_unmapped(tmp_path, spec_2023):
     """'Indiaase' (a misprint of 'Indiase'): exit 1 naming it and the known name it is close to; with
     --allow-unmapped exit 0, the entry kept with mapped = false and no code or English name."""
-    from pipeline.runner import Options, run_one
+    from pipeline.runner import Options, Read, read, run_one
 
     spec = copy.deepcopy(spec_2023)
     table(spec, "family_reunification")["panel"]["entries"][0] = "Indiaase"
     pdf = gen.render(spec, "stacked", tmp_path / "misprint.pdf")
-    refused = run_one(str(pdf), Options(out=tmp_path / "a"))
+    once = Read(read(pdf, Options(out=tmp_path)), 0.0)  # read once, run twice
+    refused = run_one(str(pdf), Options(out=tmp_path / "a"), already=once)
     assert refused.exit_code == 1
     assert refused.lines == [f"{pdf}: unknown nationality 'Indiaase' (page 1): add it to schemas/nationalities.yaml, "
                              "or rerun with --allow-unmapped to keep it with mapped = false. Or did you mean 'Indiase' "
                              f"(IND)? Page pictures of what was found: {tmp_path / 'a' / '2023' / 'inspect'}/."]
-    kept = run_one(str(pdf), Options(out=tmp_path / "b", allow_unmapped=True))
+    kept = run_one(str(pdf), Options(out=tmp_path / "b", allow_unmapped=True), already=once)
     assert kept.exit_code == 0, kept.lines
     top = pd.read_parquet(tmp_path / "b" / "2023" / "top_nationalities.parquet")
     entry = top[top["nationality_nl"] == "Indiaase"]
