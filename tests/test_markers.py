@@ -160,3 +160,10 @@ def test_footnotes_side_by_side_are_read_per_column():
     notes = find_footnotes(reader, reader.page_lines, {"1", "2"}, {0: 8.0})
     assert [(n.id, n.text) for n in notes] == [("1", "Eerste voetnoot loopt door tot hier."),
                                               ("2", "Tweede voetnoot verder hier.")]
+
+
+def test_labels_that_differ_only_in_their_number_are_a_sequence_not_markers():
+    from pipeline.extract.markers import not_a_sequence
+
+    rows = [_words(50, 100 + 10 * i, text) for i, text in enumerate(["Spoor 1", "Spoor 2", "Spoor 4", "Aanvragen 3"])]
+    assert [(c.host.text, c.number.text) for c in not_a_sequence(rows)] == [("Aanvragen", "3")]

@@ -6,19 +6,21 @@ Size and rise say nothing here, so the evidence is the release itself, read in t
 candidates (a small number ending a table's title or a row's label, right after its last word, or the last
 digits of a count that lacks the thousands dot the release's other counts carry), which let a footnote
 text with that id be read (``notes.py``); then each candidate whose footnote exists is read as a marker.
-A number read so from a title or label stays *tentative*: normalize keeps the text as printed when
-schemas/ knows it with the number (``Spoor 1``), and reads the marker when it knows it without.
+Numbers that make sibling texts a sequence (``Spoor 1``, ``Spoor 2``, ``Spoor 4``) are no candidates. A
+number read so from a title or label stays *tentative*: normalize keeps the text as printed when schemas/
+knows it with the number (``Spoor 1``), and reads the marker when it knows it without.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from pipeline.extract.assemble import label_tokens, title_tokens
 from pipeline.extract.geometry import COLUMN_GAP, LINE_RATIO, MARKER_TOUCH, SAME_SIZE
-from pipeline.extract.words import split_ids
+from pipeline.extract.words import join_text, split_ids
 from pipeline.model import Box, Kind, Token
 
 if TYPE_CHECKING:
@@ -37,11 +39,21 @@ class Candidate:
 
 def read_candidates(reader: PageReader) -> None:
     """Claims nothing; sets ``reader.candidates``: the full-size numbers ending a title or a label right
-    after its last word (glued or a blank apart, in the same run of words, at the word's size and level). Relies on the rows, titles
+    after its last word (glued or a blank apart, in the same run of words, at the word's size and level),
+    unless sibling texts differ only in that number (a sequence). Relies on the rows, titles
     and fragments (a title or label is known whole only then); runs before the footnotes, which read a
     footnote only when some marker, or candidate, has its id."""
-    texts = [title_tokens(t) for t in reader.tables] + [label_tokens(r) for t in reader.tables for r in t.rows]
-    reader.candidates = [c for tokens in texts if (c := trailing_number(tokens))]
+    groups = [[title_tokens(t) for t in reader.tables]] + [[label_tokens(r) for r in t.rows] for t in reader.tables]
+    reader.candidates = [c for texts in groups for c in not_a_sequence(texts)]
+
+
+def not_a_sequence(texts: list[list[Token]]) -> list[Candidate]:
+    """The candidates among sibling texts (a table's row labels, or the release's titles), but not the
+    numbers of a sequence: ``Spoor 1``, ``Spoor 2``, ``Spoor 4`` are texts that differ only in their
+    number, so the number is part of each."""
+    found = [(c, join_text(tokens[:-1])) for tokens in texts if (c := trailing_number(tokens))]
+    stems = Counter(stem for _, stem in found)
+    return [c for c, stem in found if stems[stem] == 1]
 
 
 def trailing_number(tokens: list[Token]) -> Candidate | None:
