@@ -167,3 +167,34 @@ def test_labels_that_differ_only_in_their_number_are_a_sequence_not_markers():
 
     rows = [_words(50, 100 + 10 * i, text) for i, text in enumerate(["Spoor 1", "Spoor 2", "Spoor 4", "Aanvragen 3"])]
     assert [(c.host.text, c.number.text) for c in not_a_sequence(rows)] == [("Aanvragen", "3")]
+
+
+def test_a_title_known_with_and_without_its_number_stops_as_ambiguous(tmp_path, monkeypatch, spec_2023):
+    """schemas/ that know both 'Familie & Gezin' and 'Familie & Gezin 1': a full-size 1 after it cannot be
+    told apart, so the release stops with the line that says so."""
+    import shutil
+
+    from pipeline.errors import describe
+    from pipeline.extract import extract_pdf
+    from pipeline.model import ProblemKind
+    from pipeline.normalize import normalize
+    from pipeline.schemas import Schemas
+    from pipeline.validate import validate
+
+    schemas_dir = tmp_path / "schemas"
+    shutil.copytree(Schemas().dir, schemas_dir)
+    tables = schemas_dir / "tables.yaml"
+    known = '      - {nl: "Familie & Gezin", seen: [2023]}\n'
+    text = tables.read_text(encoding="utf-8")
+    assert text.count(known) == 2  # the title, then the panel title
+    tables.write_text(text.replace(known, known + '      - {nl: "Familie & Gezin 1", seen: [2023]}\n', 1),
+                      encoding="utf-8")
+    _full_size_markers(monkeypatch, " ", False)
+    schemas = Schemas(schemas_dir)
+    raw = extract_pdf(gen.render(spec_2023, "stacked", tmp_path / "a.pdf"), schemas)
+    release = normalize(raw, schemas)
+    assert [r.check for r in validate(release, raw, schemas, allow_unmapped=True).errors] == ["footnotes_linked"]
+    assert [describe(p) for p in release.problems if p.kind is ProblemKind.AMBIGUOUS_MARKER] == [
+        "'Familie & Gezin 1' (title, page 1) ends in a full-size 1: it may be footnote marker 1 or part of the text, "
+        "and schemas/tables.yaml knows both; print the marker raised (or smaller), or remove one of the two texts "
+        "from schemas/tables.yaml."]
