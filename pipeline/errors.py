@@ -120,6 +120,10 @@ _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, 
     ProblemKind.AMBIGUOUS_MARKER: "'{text}' ({where}) ends in a full-size {id}: it may be footnote marker {id} "
                                   "or part of the text, and schemas/tables.yaml knows both; print the marker "
                                   "raised (or smaller), or remove one of the two texts from schemas/tables.yaml.",
+    ProblemKind.UNCLEAR_WRAP: "the wrapped labels of table '{text}' ({where}) cannot be split into rows: no spacing "
+                              "sets them apart, and the values may stand on the {id} line of each label (the "
+                              "evidence contradicts itself); print the rows apart (spacing or rules) or the labels "
+                              "on one line.",
 }
 
 

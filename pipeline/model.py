@@ -111,6 +111,7 @@ class RawTable:
     box: Box
     printed: str = ""  # as RawRow: the title with a full-size marker, as printed
     tentative: tuple[str, ...] = ()
+    unclear: tuple[str, ...] = ()  # wrapped labels that neither spacing nor evidence split: the conventions left
 
 
 @dataclass(frozen=True)
@@ -185,6 +186,7 @@ class ProblemKind(str, Enum):
     TEXT_WITHOUT_MARKER = "footnote text without marker"
     TEXT_TWICE = "footnote text printed twice"
     AMBIGUOUS_MARKER = "footnote marker or part of the text"
+    UNCLEAR_WRAP = "wrapped labels not split"
 
 
 MAPPING = frozenset({ProblemKind.UNKNOWN_TABLE, ProblemKind.UNKNOWN_ROW, ProblemKind.UNKNOWN_PANEL,

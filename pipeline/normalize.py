@@ -57,7 +57,7 @@ def normalize(raw: RawRelease, schemas: Schemas) -> Release:
     observations, unparsed = observation_rows(raw.release_year, tables, schemas)
     rankings, ranking_problems = ranking_rows(raw.release_year, raw.panels, tables, schemas)
     markers = markers_of(tables)
-    problems = [*ambiguous_markers(tables), *unknown_titles_and_labels(tables, schemas),
+    problems = [*unclear_wraps(tables), *ambiguous_markers(tables), *unknown_titles_and_labels(tables, schemas),
                 *missing_tables_and_rows(tables, raw.release_year, schemas), *ranking_problems, *unparsed,
                 *footnote_link_problems(markers, raw.footnotes)]
     return Release(
@@ -114,6 +114,12 @@ def unknown_titles_and_labels(tables: tuple[MappedTable, ...], schemas: Schemas)
                              close=schemas.closest_label(t.table_id, r.label))
                      for r in t.rows if not r.metric_id]
     return problems
+
+
+def unclear_wraps(tables: tuple[MappedTable, ...]) -> list[Problem]:
+    """A table whose wrapped labels the reader could not split into rows (``extract.wraps``)."""
+    return [Problem(ProblemKind.UNCLEAR_WRAP, t.title, f"page {t.table.box.page}", box=t.table.box,
+                    id=" or ".join(t.table.unclear)) for t in tables if t.table.unclear]
 
 
 def ambiguous_markers(tables: tuple[MappedTable, ...]) -> list[Problem]:

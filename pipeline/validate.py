@@ -92,6 +92,7 @@ def validate(release: Release, raw: RawRelease, schemas: Schemas, *, allow_unmap
         check_audit(raw),
         check_mapped(release, allow_unmapped),
         check_numbers_parse(release),
+        check_labels_split(release),
         check_footnotes_linked(release),
         check_panels(release),
     ]
@@ -130,6 +131,12 @@ def check_mapped(release: Release, allow_unmapped: bool) -> CheckResult:
 def check_numbers_parse(release: Release) -> CheckResult:
     return _problems_result("numbers_parse", "every printed number is a Dutch number (41.820, 89%, -)", "error",
                             release.of_kind({ProblemKind.UNPARSED}))
+
+
+def check_labels_split(release: Release) -> CheckResult:
+    return _problems_result("labels_split", "every wrapped label is split into its rows (by spacing, or by the "
+                            "table's one alignment of values and labels)", "error",
+                            release.of_kind({ProblemKind.UNCLEAR_WRAP}))
 
 
 def check_footnotes_linked(release: Release) -> CheckResult:

@@ -43,6 +43,7 @@ def merge_continued(tables: list[FoundTable]) -> list[FoundTable]:
         first_on_page = prev is not None and prev.header.page < t.header.page
         if first_on_page and t.header.years == prev.header.years and _title(t) in (_title(prev), ""):
             prev.rows += t.rows
+            prev.unclear = prev.unclear or t.unclear
             continue
         out.append(t)
     return out
@@ -93,5 +94,5 @@ def to_raw_table(reader: PageReader, t: FoundTable, sections) -> RawTable:
     return RawTable(
         title=caption.sub("", title, count=1), markers=markers,
         years=h.years, section=section, rows=tuple(rows), box=h.line.box,
-        printed=caption.sub("", printed, count=1), tentative=tentative,
+        printed=caption.sub("", printed, count=1), tentative=tentative, unclear=t.unclear,
     )

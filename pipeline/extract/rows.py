@@ -9,11 +9,12 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import LABEL_WRAP_GAP, ROW_FLOW_REACH, SAME_SIZE, TIE, overlaps_vertically
+from pipeline.extract.geometry import LABEL_WRAP_GAP, ROW_FLOW_REACH, SAME_SIZE, overlaps_vertically
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
-from pipeline.model import Box, Kind, Token
+from pipeline.extract.wraps import TITLE, Slot, decide, title_hint
+from pipeline.model import Kind, Token
 from pipeline.numbers import is_figure
 
 if TYPE_CHECKING:
@@ -33,6 +34,7 @@ class FoundTable:
     header: Header
     title_lines: list[Line]
     rows: list[FoundRow] = field(default_factory=list)
+    unclear: tuple[str, ...] = ()  # wrapped labels the evidence cannot split: the conventions left (wraps)
 
 
 def read_rows(reader: PageReader) -> None:
@@ -44,11 +46,18 @@ def read_rows(reader: PageReader) -> None:
 
 
 def read_fragments(reader: PageReader) -> None:
-    """Claims the lines alone in a label column as ``TITLE`` or ``LABEL`` (wrapped titles and labels).
-    Relies on the rows and the titles: a fragment goes to the nearest of them, so both must be known."""
-    downward = bottom_aligned(reader.tables)
-    for table in reader.tables:
-        attach_fragments(reader, table, reader.page_lines, downward)
+    """Claims the lines alone in a label column as ``TITLE`` or ``LABEL`` (wrapped titles and labels): a
+    line in the title's type (not the labels') continues the title; the others are split into one block per
+    row as ``wraps`` reads them, the table's convention decided from all its lines. Relies on the rows and
+    the titles (the blocks are built around their lines)."""
+    segments = [table_segments(reader, table, reader.page_lines) for table in reader.tables]
+    hints = [title_hint(*title_sides(table)) for table in reader.tables]
+    decisions = decide([[(seg.slots, seg.title_above) for seg in segs] for segs in segments], hints)
+    for table, segs, decision in zip(reader.tables, segments, decisions):
+        table.unclear = decision.unclear
+        for seg, reading in zip(segs, decision.readings):
+            apply_reading(reader, table, seg, reading)
+        table.title_lines.sort(key=lambda ln: ln.box.top)
 
 
 def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[FoundTable]:
@@ -73,98 +82,104 @@ def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[F
     return list(tables.values())
 
 
-def bottom_aligned(tables: list[FoundTable]) -> bool:
-    """Whether wrapped cells sit on their last line (spreadsheet default): titles that wrap then start
-    above the years' line rather than below it. Decides which row a wrapped label line between two rows
-    belongs to."""
-    above = below = 0
-    for t in tables:
-        h = t.header
-        if not any(overlaps_vertically(ln.box, *h.band) for ln in t.title_lines):
-            continue  # a caption above an untitled header says nothing about alignment
-        above += any(ln.box.bottom < h.band[0] for ln in t.title_lines)
-        below += any(ln.box.top > h.band[1] for ln in t.title_lines)
-    return above > below
+@dataclass
+class Segment:
+    """The label-column lines of one page of a table, as ``wraps`` reads them: per slot, the fragment line
+    to attach (None for a value line or the title's years' line)."""
+
+    rows: list[FoundRow]
+    slots: list[Slot]
+    lines: list[Line | None]
+    title_above: int = 0
 
 
-def attach_fragments(reader: PageReader, table: FoundTable, page_lines, downward: bool) -> None:
-    """Wrapped title and label lines (text alone in the label column) to the title or the nearest row."""
+def table_segments(reader: PageReader, table: FoundTable, page_lines) -> list[Segment]:
+    """Per page of the table: its title's years' line (on the header's page), its value lines and the free
+    lines in its label column between and after them. A line in the title's type (and not the labels')
+    goes to the title at once."""
     h = table.header
-    band_top, band_bottom = h.band
     title_fonts = {t.font for ln in table.title_lines for t in ln.tokens}
-    label_fonts = {t.font for r in table.rows for t in r.label_tokens}
+    label_fonts = {t.font for r in table.rows for t in r.label_tokens} \
+        or {t.font for r in table.rows for t in r.cells.values()}  # labels all off their values' line
+    typed = bool(title_fonts and label_fonts and not title_fonts & label_fonts)
     rows_by_page: dict[int, list[FoundRow]] = {}
     for r in table.rows:
         rows_by_page.setdefault(r.line.box.page, []).append(r)
+    out = []
     for page, rows in rows_by_page.items():
         rows.sort(key=lambda r: r.line.box.top)
-        first_on_page = rows[0]
-        anchors: list[tuple[str, object, float, float]] = []
+        items: list[tuple[Slot, Line | None]] = []
+        above = 0
         if page == h.page:
-            anchors.append(("title", table, band_top, band_bottom))
-        anchors += [("row", r, r.line.box.top, r.line.box.bottom) for r in rows]
-        lo = band_bottom if page == h.page else float("-inf")
-        hi = rows[-1].line.box.bottom
-        last = rows[-1]
-        size = statistics.median(t.size for t in last.line.tokens)
-        for line in page_lines[page - 1]:
-            free = reader.free(line)
-            toks = [t for t in free if h.in_label_column(t.box)]
-            if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
-                continue
-            if page != h.page and line.box.bottom <= first_on_page.line.box.top - ROW_FLOW_REACH * size \
-                    and line.box.top < first_on_page.line.box.top:
-                continue
-            if line.box.top > hi:
-                # after the last row: only a directly adjacent line in the same type continues its label
-                if line.box.top - hi > LABEL_WRAP_GAP * size \
-                        or not _same_style(toks, last.label_tokens or last.line.tokens):
-                    continue
-                if starts_footnote(reader, toks):
-                    continue
-                hi = line.box.bottom
-                last.extra.append(Line(tuple(toks)))
-                reader.claim(toks, Kind.LABEL)
-                continue
-            kind, target = _nearest_anchor(_anchors_for_style(anchors, toks, title_fonts, label_fonts), line.box,
-                                           downward)
-            if kind == "title":
-                table.title_lines.append(Line(tuple(toks)))
+            on_band = [ln for ln in table.title_lines if overlaps_vertically(ln.box, *h.band)]
+            above, below = title_sides(table)
+            items.append((Slot(h.band[1], h.size, " ".join(ln.text for ln in on_band), TITLE), None))
+            above -= below
+        items += [(Slot(r.line.box.bottom, _size(r.line.tokens), Line(tuple(r.label_tokens)).text
+                        if r.label_tokens else "", i), None) for i, r in enumerate(rows)]
+        for toks in _fragment_lines(reader, table, page_lines[page - 1], rows, page == h.page):
+            fonts = {t.font for t in toks}
+            line = Line(tuple(toks))
+            if typed and fonts <= title_fonts:
+                table.title_lines.append(line)
                 reader.claim(toks, Kind.TITLE)
-            else:
-                target.extra.append(Line(tuple(toks)))
-                reader.claim(toks, Kind.LABEL)
-    table.title_lines.sort(key=lambda ln: ln.box.top)
+                continue
+            items.append((Slot(line.box.bottom, _size(toks), line.text, None, typed and fonts <= label_fonts,
+                               line.box.top > rows[-1].line.box.bottom), line))
+        items.sort(key=lambda it: it[0].bottom)
+        out.append(Segment(rows, [it[0] for it in items], [it[1] for it in items], above))
+    return out
 
 
-def _anchors_for_style(anchors, toks: list[Token], title_fonts: set[str], label_fonts: set[str]):
-    """Typography decides where geometry cannot: a line set in the title's type (and not the labels')
-    continues the title; one set in the labels' type (and not the title's) belongs to a row."""
-    fonts = {t.font for t in toks}
-    if title_fonts and label_fonts and not title_fonts & label_fonts:
-        if fonts <= title_fonts:
-            titles = [a for a in anchors if a[0] == "title"]
-            return titles or anchors
-        if fonts <= label_fonts:
-            rows = [a for a in anchors if a[0] == "row"]
-            return rows or anchors
-    return anchors
+def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], rows: list[FoundRow],
+                    header_page: bool) -> list[list[Token]]:
+    """The free label-column tokens of each line alone in the label column: from the header (or, on a page
+    the table flows onto, just above its first row) to the last row, then the lines directly below it in
+    the same type (not a footnote)."""
+    h, first, last = table.header, rows[0], rows[-1]
+    lo = h.band[1] if header_page else float("-inf")
+    hi = last.line.box.bottom
+    size = _size(last.line.tokens)
+    out = []
+    for line in lines:
+        free = reader.free(line)
+        toks = [t for t in free if h.in_label_column(t.box)]
+        if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
+            continue
+        if not header_page and line.box.bottom <= first.line.box.top - ROW_FLOW_REACH * size \
+                and line.box.top < first.line.box.top:
+            continue
+        if line.box.top > hi:
+            if line.box.top - hi > LABEL_WRAP_GAP * size \
+                    or not _same_style(toks, last.label_tokens or last.line.tokens) or starts_footnote(reader, toks):
+                continue
+            hi = line.box.bottom
+        out.append(toks)
+    return out
 
 
-def _nearest_anchor(anchors, box: Box, downward: bool = False):
-    def distance(a):
-        _, _, top, bottom = a
-        if box.bottom <= top:
-            return top - box.bottom
-        if box.top >= bottom:
-            return box.top - bottom
-        return 0.0
-    best = min(distance(a) for a in anchors)
-    # ties go upwards (anchors are top to bottom), or downwards where cells sit on their last line
-    for a in (reversed(anchors) if downward else anchors):
-        if distance(a) <= best + TIE * box.height:
-            return a[0], a[1]
-    raise AssertionError("unreachable")
+def apply_reading(reader: PageReader, table: FoundTable, seg: Segment, reading) -> None:
+    """Each fragment line to the title or the row its block belongs to."""
+    for line, owner in zip(seg.lines, reading.owners):
+        if line is None or owner is None:
+            continue
+        if owner == TITLE:
+            table.title_lines.append(line)
+            reader.claim(line.tokens, Kind.TITLE)
+        else:
+            seg.rows[owner].extra.append(line)
+            reader.claim(line.tokens, Kind.LABEL)
+
+
+def title_sides(table: FoundTable) -> tuple[int, int]:
+    """How many lines of the title stand above its years' line, and how many below."""
+    top, bottom = table.header.band
+    return (sum(ln.box.bottom <= top for ln in table.title_lines),
+            sum(ln.box.top >= bottom for ln in table.title_lines))
+
+
+def _size(tokens) -> float:
+    return statistics.median(t.size for t in tokens)
 
 
 def _same_style(a: list[Token], b: list[Token]) -> bool:

@@ -1,0 +1,171 @@
+"""Wrapped labels as a person reads them: the label-column lines of a table, top to bottom, are split into
+blocks, one per row (and the title's, around its years' line), each holding exactly one value line.
+
+Where spacing sets two blocks apart (a gap between two lines wider than the table's line pitch), spacing
+decides. Elsewhere the table's one alignment convention decides: the values stand on the ``first``, the
+``middle`` or the ``last`` line of their label. Each convention gives a reading of the whole table (or none,
+when the lines cannot be read so: a value line without label text is a middle line); the evidence against
+a reading is counted as a penalty (a block starting with a lowercase letter, a continuation starting with a
+capital, a line in the labels' type given to the title, a line in the labels' type left over after the
+last row), and the reading with the least penalty wins. A tie between readings that differ is decided by
+the other tables of the release (one tool, one convention), then by how the title wraps around its years'
+line; a tie that stays, with evidence on both sides, is contradictory and the table is ``unclear``.
+
+Pure functions on ``Slot``s; ``rows.read_fragments`` builds them from the page and applies the reading.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pipeline.extract.geometry import BLOCK_GAP
+
+CONVENTIONS = ("first", "middle", "last")
+TITLE = -1  # the owner of a line that belongs to the title
+LOWER_START = 1.0  # penalty: a block (a label) starts with a lowercase letter
+UPPER_CONTINUATION = 0.25  # a continuation line starts with a capital (names do: weak)
+TYPE_AGAINST = 2.0  # a line in the labels' type (not the title's) given to the title
+LEFT_OVER = 1.0  # a line in the labels' type, right below the last row, left to no row
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One label-column line of a table segment (one page of it), top to bottom."""
+
+    bottom: float  # the line's baseline (its box's bottom)
+    size: float
+    text: str  # "" for a value line without label text (values between two label lines)
+    row: int | None = None  # a value line: its row (``TITLE`` for the title's years' line); None: a fragment
+    label_typed: bool = False  # a fragment set in the labels' type and not the title's
+    tail: bool = False  # a fragment after the last value line (a candidate continuation only)
+
+
+@dataclass(frozen=True)
+class Reading:
+    owners: tuple[int | None, ...]  # per slot: its row, ``TITLE``, or None (no label line)
+    penalty: float
+
+
+def read_segment(slots: list[Slot], convention: str, title_above: int = 0) -> Reading | None:
+    """The slots read with ``convention`` (``title_above``: how many more title lines stand above its years'
+    line than below, for a middle title); None when they cannot be read so."""
+    anchors = [i for i, s in enumerate(slots) if s.row is not None]
+    if not anchors or any(slots[i].text == "" and slots[i].row != TITLE for i in anchors) \
+            and convention != "middle":
+        return None  # a value line holds the first (or last) line of its label
+    owners: list[int | None] = [s.row for s in slots]
+    seps = separations(slots)
+    penalty = 0.0
+    for i in range(anchors[0]):  # above the first value line of a page the table flows onto: its first row
+        owners[i] = slots[anchors[0]].row
+    above = anchors[0] + (max(title_above, 0) if slots[anchors[0]].row == TITLE else 0)
+    for a, b in zip(anchors, anchors[1:]):
+        k = b - a - 1
+        want = {"first": k, "last": 0}.get(convention, above)
+        if slots[a].row == TITLE:  # a title not on its years' line has no lines below it
+            want = min(want, k) if slots[a].text else 0
+        if want > k:
+            return None
+        found = [s for s in range(k + 1) if a + s in seps]
+        s = min(found, key=lambda x: (abs(x - want), x)) if found else want
+        if slots[a].row == TITLE:  # the labels' type (or a title not on its years' line) is no title's
+            typed = [j for j in range(k) if slots[a + 1 + j].label_typed or not slots[a].text]
+            if typed and s > typed[0]:
+                penalty += TYPE_AGAINST * (s - typed[0])
+                s = typed[0]
+        for j in range(k):
+            owners[a + 1 + j] = slots[a].row if j < s else slots[b].row
+        above = k - s
+        if convention == "middle" and not slots[b].text and above < 1:
+            return None
+    last = anchors[-1]
+    tail = len(slots) - last - 1
+    used = {"first": tail, "last": 0}.get(convention, above)
+    if used > tail:
+        return None
+    cut = [s for s in range(tail + 1) if last + s in seps]
+    used = min([used, *cut])
+    for j in range(tail):
+        owners[last + 1 + j] = slots[last].row if j < used else None
+    penalty += LEFT_OVER * sum(1 for j in range(used, tail) if not cut or j < cut[0])
+    return Reading(tuple(owners), penalty + capitals_penalty(slots, owners))
+
+
+def separations(slots: list[Slot]) -> set[int]:
+    """Positions ``i`` where spacing sets slot ``i`` apart from slot ``i + 1``: the baselines of two
+    consecutive lines with label text stand further apart than the segment's line pitch (the least such
+    distance) by more than ``BLOCK_GAP`` ems. A value line without text between them splits nothing."""
+    texts = [i for i, s in enumerate(slots) if s.text]
+    pairs = [(i, j, slots[j].bottom - slots[i].bottom) for i, j in zip(texts, texts[1:])]
+    if not pairs:
+        return set()
+    pitch = min(d for _, _, d in pairs)
+    return {i for i, j, d in pairs if j == i + 1 and d > pitch + BLOCK_GAP * slots[j].size}
+
+
+def capitals_penalty(slots: list[Slot], owners) -> float:
+    """A label starts with a capital; its continuation lines typically do not."""
+    penalty, seen = 0.0, set()
+    for s, owner in zip(slots, owners):
+        if owner is None or owner == TITLE or not s.text[:1].isalpha():
+            seen.add(owner)
+            continue
+        if owner not in seen:
+            penalty += LOWER_START * s.text[0].islower()
+        else:
+            penalty += UPPER_CONTINUATION * s.text[0].isupper()
+        seen.add(owner)
+    return penalty
+
+
+@dataclass(frozen=True)
+class Decision:
+    convention: str
+    readings: tuple[Reading, ...]  # one per segment
+    unclear: tuple[str, ...] = ()  # the conventions the evidence cannot tell apart (contradictory)
+
+
+def decide(tables: list[list[tuple[list[Slot], int]]], hints: list[str | None]) -> list[Decision]:
+    """Per table (its segments: slots and the title's lines above its years), the convention read. ``hints``:
+    per table the convention its title's wrapping shows (``title_hint``), if any."""
+    options = [_options(segments) for segments in tables]
+    totals = {c: sum(o[c][1] if c in o else LEFT_OVER * 3 for o in options) for c in CONVENTIONS}
+    votes = {c: sum(h == c for h in hints) for c in CONVENTIONS}
+    return [_decide_one(o, totals, votes, hint) for o, hint in zip(options, hints)]
+
+
+def _options(segments) -> dict[str, tuple[tuple[Reading, ...], float]]:
+    out = {}
+    for c in CONVENTIONS:
+        readings = [read_segment(slots, c, above) for slots, above in segments]
+        if all(r is not None for r in readings):
+            out[c] = (tuple(readings), sum(r.penalty for r in readings))
+    return out
+
+
+def _decide_one(options, totals, votes, hint) -> Decision:
+    if not options:
+        return Decision("first", (), CONVENTIONS)
+    best = min(p for _, p in options.values())
+    tied = [c for c in CONVENTIONS if c in options and options[c][1] == best]
+    for key in (lambda c: totals[c], lambda c: c != hint, lambda c: -votes[c]):
+        if _distinct(options, tied) <= 1:
+            break
+        least = min(key(c) for c in tied)
+        tied = [c for c in tied if key(c) == least]
+    if _distinct(options, tied) > 1 and best > 0:
+        return Decision(tied[0], options[tied[0]][0], tuple(tied))
+    c = "first" if "first" in tied else tied[0]
+    return Decision(c, options[c][0])
+
+
+def _distinct(options, conventions) -> int:
+    return len({tuple(r.owners for r in options[c][0]) for c in conventions})
+
+
+def title_hint(above: int, below: int) -> str | None:
+    """The convention a title wrapped around its years' line shows: lines only below it, first; only above,
+    last; both, middle."""
+    if above and below:
+        return "middle"
+    return "last" if above else "first" if below else None

@@ -1,0 +1,81 @@
+"""Wrapped labels split into rows (extract/wraps.py): the lines of a label column, top to bottom, as slots.
+Each case is a table a person reads one way only; the labels are the court-cases rows of the 2023 release
+wrapped at 18 characters, as a narrow label column prints them (values on the first, middle or last line)."""
+
+from pipeline.errors import describe
+from pipeline.extract.wraps import TITLE, Slot, decide
+from pipeline.model import Problem, ProblemKind
+
+PITCH, SIZE = 11.0, 8.0
+ROWS = [["Aantal ontvangen", "gerechtelijke", "procedures"],
+        ["Aantal afgehandelde", "gerechtelijke", "procedures"],
+        ["Percentage", "instandhoudingen", "asiel"]]
+
+
+def slots(value_line: str, gap: float = 0.0, rows=ROWS) -> list[Slot]:
+    """The title's years' line, then each row's lines ``gap`` points apart from the next row's; the values
+    on line ``value_line`` of their label (middle of an even count: between two lines, no text there)."""
+    out, y = [Slot(0.0, SIZE, "Gerechtelijke procedures", TITLE)], 0.0
+    for r, lines in enumerate(rows):
+        y += PITCH + gap
+        vi = {"first": 0, "last": len(lines) - 1}.get(value_line, (len(lines) - 1) / 2)
+        for i, text in enumerate(lines):
+            if i == vi:
+                out.append(Slot(y + i * PITCH, SIZE, text, r))
+            else:
+                out.append(Slot(y + i * PITCH, SIZE, text, None, label_typed=True))
+        if vi != int(vi):
+            out.append(Slot(y + vi * PITCH, SIZE, "", r))
+        y += (len(lines) - 1) * PITCH
+    return sorted(out, key=lambda s: s.bottom)
+
+
+def labels(slots_, decision) -> list[str]:
+    owners = decision.readings[0].owners
+    return [" ".join(s.text for s, o in zip(slots_, owners) if o == r and s.text) for r in range(len(ROWS))]
+
+
+def read(slots_):
+    return decide([[(slots_, 0)]], [None])[0]
+
+
+def test_values_on_any_line_of_evenly_spaced_labels_read_as_printed():
+    want = [" ".join(lines) for lines in ROWS]
+    for value_line in ("first", "middle", "last"):
+        s = slots(value_line)
+        d = read(s)
+        assert (d.convention, d.unclear, labels(s, d)) == (value_line, (), want)
+
+
+def test_a_value_line_between_two_label_lines_is_a_middle_line():
+    rows = [["Aantal ontvangen", "gerechtelijke procedures"], ["Aantal afgehandelde", "gerechtelijke procedures"]]
+    s = slots("middle", rows=rows)
+    d = decide([[(s, 0)]], [None])[0]
+    assert d.convention == "middle"
+    assert [" ".join(x.text for x, o in zip(s, d.readings[0].owners) if o == r and x.text) for r in (0, 1)] == \
+        ["Aantal ontvangen gerechtelijke procedures", "Aantal afgehandelde gerechtelijke procedures"]
+
+
+def test_spacing_between_rows_wins_over_the_capitals():
+    rows = [["Aantal", "Gerechtelijke"], ["Aantal", "Procedures"]]  # capitals alone would not tell
+    s = slots("first", gap=4.0, rows=rows)
+    assert labels(s, read(s))[:2] == ["Aantal Gerechtelijke", "Aantal Procedures"]
+
+
+def test_contradictory_evidence_is_unclear_and_stops_loudly():
+    s = [Slot(0.0, SIZE, "Titel", TITLE), Slot(11.0, SIZE, "Aantal", 0), Slot(22.0, SIZE, "Beslissingen"),
+         Slot(33.0, SIZE, "Inwilligingen", 1)]
+    d = read(s)
+    assert d.unclear == ("first", "last")
+    line = describe(Problem(ProblemKind.UNCLEAR_WRAP, "Titel", "page 2", id=" or ".join(d.unclear)))
+    assert line == ("the wrapped labels of table 'Titel' (page 2) cannot be split into rows: no spacing sets them "
+                    "apart, and the values may stand on the first or last line of each label (the evidence "
+                    "contradicts itself); print the rows apart (spacing or rules) or the labels on one line.")
+
+
+def test_the_other_tables_of_the_release_decide_a_tie():
+    tie = [Slot(0.0, SIZE, "Titel", TITLE), Slot(11.0, SIZE, "Aantal", 0), Slot(22.0, SIZE, "Beslissingen"),
+           Slot(33.0, SIZE, "Inwilligingen", 1)]
+    clear = slots("last")
+    d = decide([[(tie, 0)], [(clear, 0)]], [None, None])
+    assert (d[0].convention, d[0].unclear, d[1].convention) == ("last", (), "last")
