@@ -72,7 +72,6 @@ CAPTION_SAME_SIZE = 0.12  # the lines of one caption
 NOTE_SAME_SIZE = 0.15  # the lines of one footnote
 NOTE_MAX_SIZE = 1.1  # footnote text is printed no larger than this times the table text
 SECTION_MIN_SIZE = 1.15  # a section heading is printed at least this times the table text
-CAPTION_WIDE = 0.5  # the first half of a wrapped title spans at least this share of its label column
 
 
 def enclosing(boxes: Iterable[Box]) -> Box:

@@ -11,7 +11,6 @@ from pipeline.extract.geometry import (
     CAPTION_GAP,
     CAPTION_REACH,
     CAPTION_SAME_SIZE,
-    CAPTION_WIDE,
     EDGE,
     LINE_GAP,
     OVERLAP_SLACK,
@@ -23,8 +22,6 @@ from pipeline.extract.headers import Header
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
 from pipeline.model import Kind, Token
-
-GOES_ON = "-\u2013\u2014,"  # a line ending in a dash or a comma goes on on the next line
 
 if TYPE_CHECKING:
     from pipeline.extract.reader import PageReader
@@ -81,13 +78,10 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
         ref = title_tokens or (found[0] if found else toks)
         size = statistics.median(t.size for t in toks)
         same_type = abs(size - statistics.median(t.size for t in ref)) <= CAPTION_SAME_SIZE * size
-        if title_tokens:  # only the first half of a title: same type, right above it, wrapped (so it is wide,
-            # or the text plainly goes on: the line below starts lowercase, or this one ends in a dash or comma)
-            below_starts = (found[-1] if found else title_tokens)[0].text[:1]
-            wide = toks[-1].box.x1 - toks[0].box.x0 >= CAPTION_WIDE * (h.cols[0].x0 - toks[0].box.x0) \
-                or below_starts.islower() or toks[-1].text[-1:] in GOES_ON
+        if title_tokens:  # only the first half of a title: same type and font, right above it (however
+            # short: a title may wrap anywhere, its years on its last line)
             same_font = {t.font for t in toks} <= {t.font for t in ref}
-            if gap > WRAP_GAP * size or not same_type or not wide or not same_font:
+            if gap > WRAP_GAP * size or not same_type or not same_font:
                 break
         elif found and (gap > CAPTION_GAP * size or not same_type):
             break
