@@ -153,6 +153,7 @@ class LayoutFile(Strict):
     release_title: str
     panel_heading: str
     page_number: list[str]
+    running_text: list[str]
     caption_number: str
 
 
@@ -161,6 +162,7 @@ class Layout:
     release_title: re.Pattern
     panel_heading: re.Pattern
     page_number: tuple[re.Pattern, ...]
+    running_text: tuple[re.Pattern, ...]
     caption_number: re.Pattern
 
 
@@ -194,7 +196,8 @@ class Schemas:
         self.footnotes: list[KnownFootnote] = self._load("footnotes.yaml", FootnotesFile).footnotes
         lay = self._load("layout.yaml", LayoutFile)
         self.layout = Layout(re.compile(lay.release_title), re.compile(lay.panel_heading),
-                             tuple(re.compile(p) for p in lay.page_number), re.compile(lay.caption_number))
+                             tuple(re.compile(p) for p in lay.page_number),
+                             tuple(re.compile(p) for p in lay.running_text), re.compile(lay.caption_number))
         self._cross_check()
 
     def _load(self, name: str, model: type[BaseModel]):

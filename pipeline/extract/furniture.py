@@ -1,7 +1,11 @@
 """Page furniture: what stands on a page without being part of the release's data.
 
-Rotated text (a stray ``Jaar`` in the margin), running headers and footers repeated across pages (a
-browser's date, URL and ``page 1/4``), the release title and page numbers.
+Rotated text (a stray ``Jaar`` in the margin), the release title, running headers and footers repeated
+across pages (a browser's date, URL and ``page 1/4``), page numbers, and a date or address in a page's
+margin. As a person reads a page: a printed line may hold several *runs*, parted by a gap as wide as a
+column's (the release title at the left, a running header at the right), and each run is judged on its
+own. Apart from the release title, furniture stands in a page's *margins*: its first or last lines, set
+apart from the body by a gap; a year header or a table row is never furniture.
 """
 
 from __future__ import annotations
@@ -10,9 +14,9 @@ import re
 import statistics
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import LINE_GAP, LINE_RATIO
+from pipeline.extract.geometry import LINE_GAP, LINE_RATIO, MARGIN_LINES, line_runs
 from pipeline.extract.words import YEAR_TEXT, Line
-from pipeline.model import Kind
+from pipeline.model import Kind, Token
 from pipeline.numbers import is_figure
 
 if TYPE_CHECKING:
@@ -20,57 +24,89 @@ if TYPE_CHECKING:
 
 
 def read_furniture(reader: PageReader) -> None:
-    """Claims rotated tokens, running headers and footers, release title lines and page numbers as
+    """Claims rotated tokens, the release title, running headers and footers and page numbers as
     ``FURNITURE``; sets ``reader.title`` and ``reader.title_year``. Relies on nothing: it runs first, so
     that a running header's date or page number is never read as a year header or a row."""
     reader.claim([t for t in reader.tokens if not t.upright], Kind.FURNITURE)
     reader.title, reader.title_year = find_furniture(reader, reader.page_lines)
 
 
+def read_running_text(reader: PageReader) -> None:
+    """Claims as ``FURNITURE`` a run of a page's margin, still unclaimed, that holds a date, a time or an
+    address (``layout.running_text``): a running header or footer printed on one page only. Relies on
+    everything else: it runs last, so that a footnote at a page's foot that cites a date or an address
+    is the footnote's already."""
+    for lines in reader.page_lines:
+        for line in margin_lines(lines):
+            for run in line_runs(reader.free(line)):
+                if any(p.search(run_text(run)) for p in reader.layout.running_text):
+                    reader.claim(run, Kind.FURNITURE)
+
+
 def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[str, int | None]:
-    """Release title lines and page numbers. Returns the release title and the year it names."""
+    """Release title runs (anywhere on a page), repeated margin runs and page numbers. Returns the release
+    title and the year it names."""
     title, year = "", None
-    for line in repeated_margin_lines(page_lines):
-        reader.claim(line.tokens, Kind.FURNITURE)
+    margins = [margin_lines(lines) for lines in page_lines]
+    for run in repeated_margin_runs(margins):
+        reader.claim(run, Kind.FURNITURE)
+    in_margin = {id(line) for lines in margins for line in lines}
     for lines in page_lines:
-        for i, line in enumerate(lines):
-            text = line.text
-            m = reader.layout.release_title.match(text)
-            if m:
-                reader.claim(line.tokens, Kind.FURNITURE)
-                title = title or text
-                year = year or int(m.group("year"))
-            elif (i < 2 or i >= len(lines) - 2) and any(p.match(text) for p in reader.layout.page_number):
-                reader.claim(line.tokens, Kind.FURNITURE)
+        for line in lines:
+            for run in line_runs(line.tokens):
+                text = run_text(run)
+                m = reader.layout.release_title.match(text)
+                if m:
+                    reader.claim(run, Kind.FURNITURE)
+                    title = title or text
+                    year = year or int(m.group("year"))
+                elif id(line) in in_margin and any(p.match(text) for p in reader.layout.page_number):
+                    reader.claim(run, Kind.FURNITURE)
     return title, year
 
 
-def repeated_margin_lines(page_lines: list[list[Line]]) -> list[Line]:
-    """Running headers and footers (a browser's date, URL and 'page 1/4'): among the first and last two
-    lines of each page, set apart from the body by a gap, those printed at the same height on several
-    pages with the same text once digits are ignored. A year header or a row is never furniture."""
-    if len(page_lines) < 2:
+def margin_lines(lines: list[Line]) -> list[Line]:
+    """A page's margin lines: of its first ``MARGIN_LINES`` lines, those above a gap wider than
+    ``LINE_GAP`` that sets them apart from the body below; of its last ones, those below such a gap. A
+    line with a year header or a table row is never in a margin."""
+    n = len(lines)
+    if n <= 1:
+        return [ln for ln in lines if _may_be_furniture(ln)]
+    reach = min(MARGIN_LINES, n - 1)
+    gaps = [below.box.top - above.box.bottom for above, below in zip(lines, lines[1:])]  # under line i
+    top = max((i + 1 for i in range(reach) if gaps[i] >= LINE_GAP * lines[i].size), default=0)
+    foot = min((i + 1 for i in range(n - 1 - reach, n - 1) if gaps[i] >= LINE_GAP * lines[i + 1].size),
+               default=n)
+    chosen = sorted(set(range(top)) | set(range(foot, n)))
+    return [lines[i] for i in chosen if _may_be_furniture(lines[i])]
+
+
+def repeated_margin_runs(margins: list[list[Line]]) -> list[list[Token]]:
+    """Running headers and footers (a browser's date, URL and 'page 1/4', an issuer and a date at the
+    right of the release title): the runs of margin lines printed at the same height on several pages
+    with the same text once digits are ignored."""
+    if len(margins) < 2:
         return []
-    candidates: dict[str, list[Line]] = {}
-    for lines in page_lines:
-        n = len(lines)
-        for i in sorted({0, 1, n - 2, n - 1} & set(range(n))):
-            line = lines[i]
-            if n == 1:
-                gap = float("inf")
-            elif i < n / 2:  # the gap to the neighbour towards the body
-                gap = lines[i + 1].box.top - line.box.bottom
-            else:
-                gap = line.box.top - lines[i - 1].box.bottom
-            if gap >= LINE_GAP * line.size and not _has_year_header(line) and not _value_row(line):
-                candidates.setdefault(re.sub(r"\d+", "#", line.text), []).append(line)
+    candidates: dict[str, list[list[Token]]] = {}
+    for lines in margins:
+        for line in lines:
+            for run in line_runs(line.tokens):
+                candidates.setdefault(re.sub(r"\d+", "#", run_text(run)), []).append(run)
     found = []
-    for lines in candidates.values():
-        middle = statistics.median(ln.box.top for ln in lines)
-        same_height = [ln for ln in lines if abs(ln.box.top - middle) <= LINE_RATIO * ln.size]
-        if len({ln.box.page for ln in same_height}) >= 2:
+    for runs in candidates.values():
+        middle = statistics.median(r[0].box.top for r in runs)
+        same_height = [r for r in runs if abs(r[0].box.top - middle) <= LINE_RATIO * r[0].size]
+        if len({r[0].box.page for r in same_height}) >= 2:
             found += same_height
     return found
+
+
+def run_text(run: list[Token]) -> str:
+    return " ".join(t.text for t in run)
+
+
+def _may_be_furniture(line: Line) -> bool:
+    return not _has_year_header(line) and not _value_row(line)
 
 
 def _has_year_header(line: Line) -> bool:
@@ -80,5 +116,16 @@ def _has_year_header(line: Line) -> bool:
 
 
 def _value_row(line: Line) -> bool:
-    """A label followed by numbers: a table row, never furniture (even when repeated)."""
-    return sum(1 for t in line.tokens if is_figure(t.text) and t.text[0].isdigit()) >= 3
+    """A label followed by numbers: a table row, never furniture (even when repeated). Its figures end
+    the runs they stand in (a label's run may reach its first figure); the year of a title or a date in a
+    running header stands among words."""
+    return sum(_trailing_figures(run) for run in line_runs(line.tokens)) >= 3
+
+
+def _trailing_figures(run: list[Token]) -> int:
+    n = 0
+    for t in reversed(run):
+        if not (is_figure(t.text) and t.text[0].isdigit()):
+            break
+        n += 1
+    return n

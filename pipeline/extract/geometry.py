@@ -39,6 +39,7 @@ MARKER_BEFORE = 0.8  # or precede it with a gap of at most this
 
 # --- lines and the gaps between them --------------------------------------------------------------
 LINE_GAP = 0.8  # a line at most this far below another directly continues it; a margin line is set apart by more
+MARGIN_LINES = 2  # a page's top and foot margins hold at most this many lines each (a count, not a distance)
 WRAP_GAP = 0.5  # the lines of one wrapped title stand no further apart than this
 LABEL_WRAP_GAP = 0.6  # a label's wrapped line stands no further than this below the table's last row
 BLOCK_GAP = 0.3  # two label-column lines whose baselines stand this much further apart than the line pitch: two cells
@@ -114,6 +115,17 @@ def run_after(line: Line, start: Token, first_gap: float = COLUMN_GAP) -> list[T
         run.append(t)
         prev = t
     return run
+
+
+def line_runs(tokens: Iterable[Token]) -> list[list[Token]]:
+    """A line's tokens (left to right) in runs, parted where the gap to the next token is wider than a
+    column gap: the release title at a line's left and a running header at its right are two runs."""
+    runs: list[list[Token]] = []
+    for t in tokens:
+        if not runs or t.box.x0 - runs[-1][-1].box.x1 > COLUMN_GAP * t.size:
+            runs.append([])
+        runs[-1].append(t)
+    return runs
 
 
 def run_from(line: Line, x0: float, size: float) -> list[Token]:

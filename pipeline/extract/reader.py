@@ -76,6 +76,7 @@ PASSES = (
     notes.read_footnotes,  # footnote texts
     markers.read_markers,  # those candidates whose footnote exists; counts lacking their thousands dot
     sections.read_sections,  # section headings
+    furniture.read_running_text,  # a date, time or address left over in a page's margin
 )
 
 
