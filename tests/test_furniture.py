@@ -1,0 +1,96 @@
+"""Page furniture read per run of a line, in a page's margins (pipeline/extract/furniture.py), on pages of
+words placed by hand: the release title and a running header on one line, page numbers in each form, a
+date or an address on one page only; and what is never furniture: a table row or a year header at the top
+of a page, a footnote at its foot that cites a date."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import pytest
+
+from pipeline.extract.furniture import read_furniture, read_running_text
+from pipeline.extract.reader import PageReader
+from pipeline.model import Box, Kind, Token
+from pipeline.schemas import Schemas
+
+ISSUER = "Immigratie- en Naturalisatiedienst | 28 november 2026"
+
+
+def words(page: int, x: float, top: float, text: str, size: float = 8.0) -> list[Token]:
+    out = []
+    for word in text.split():
+        width = 0.5 * size * len(word)
+        out.append(Token(word, Box(page, x, top, x + width, top + size), size))
+        x += width + 0.3 * size
+    return out
+
+
+def body(page: int) -> list[Token]:
+    """A table's header and two rows, the middle of a page."""
+    return (words(page, 50, 100, "Asielaanvragen 2021 2022 2023") + words(page, 50, 111, "Eerste aanvragen")
+            + words(page, 300, 111, "24.571 36.587 38.377") + words(page, 50, 122, "Nareizigers")
+            + words(page, 300, 122, "10.432 12.654 11.409"))
+
+
+@lru_cache(maxsize=1)
+def layout():
+    return Schemas().layout
+
+
+def read(pages: list[list[Token]]) -> PageReader:
+    reader = PageReader(layout(), pages, [Box(i + 1, 0, 0, 595, 842) for i in range(len(pages))])
+    read_furniture(reader)
+    return reader
+
+
+def furniture(reader: PageReader) -> list[str]:
+    return [t.text for t in reader.tokens if reader.roles.get(id(t)) is Kind.FURNITURE]
+
+
+def test_the_release_title_and_a_running_header_on_one_line_are_read_apart():
+    """The title at the left, the issuer and a date at the right margin, smaller: two runs of one line,
+    the one the release title, the other a running header repeated on every page."""
+    pages = [words(n, 50, 26, "Jaarcijfers - 2023", 12.0) + words(n, 400, 30, ISSUER, 6.5) + body(n)
+             for n in (1, 2)]
+    reader = read(pages)
+    assert (reader.title, reader.title_year) == ("Jaarcijfers - 2023", 2023)
+    assert furniture(reader) == 2 * ("Jaarcijfers - 2023 ".split() + ISSUER.split())
+
+
+@pytest.mark.parametrize("printed", ["3", "Pagina 3 van 7", "3/7", "- 3 -", "– 3 –"])
+@pytest.mark.parametrize("x", [50, 290, 520])  # left, centre, right
+def test_a_page_number_in_any_form_at_the_foot_of_one_page(printed, x):
+    reader = read([words(1, 50, 26, "Jaarcijfers - 2023", 12.0) + body(1) + words(1, x, 800, printed, 6.5)])
+    assert furniture(reader) == "Jaarcijfers - 2023".split() + printed.split()
+
+
+def test_a_page_number_beside_a_running_footer():
+    """An address at the left of the foot, the page number at the right: on every page, at one height."""
+    site = "https://ind.nl/nl/over-ind/cijfers-en-publicaties/jaarcijfers"
+    pages = [body(n) + words(n, 50, 800, site, 6.5) + words(n, 520, 800, str(n), 6.5) for n in (1, 2)]
+    assert furniture(read(pages)) == [site, "1", site, "2"]
+
+
+def test_a_table_row_or_a_year_header_at_the_top_of_a_page_is_never_furniture():
+    """A table flowing onto the next page: its rows of small numbers at the top, apart from what follows;
+    and a label's run reaching its first figure (a narrow gap) is still a row."""
+    rows = (words(2, 50, 30, "Herhaalde aanvragen") + words(2, 300, 30, "12") + words(2, 340, 30, "15")
+            + words(2, 380, 30, "18") + words(2, 50, 41, "Overige aanvragen 1.234") + words(2, 340, 41, "5.678")
+            + words(2, 380, 41, "9.012"))
+    years = words(1, 300, 30, "2021") + words(1, 340, 30, "2022") + words(1, 380, 30, "2023")
+    assert furniture(read([years + body(1)[4:], rows + body(2)[4:]])) == []
+
+
+def test_a_date_or_an_address_in_a_margin_of_one_page_is_furniture_once_all_else_is_read():
+    """On one page only, so not repeated: a date or an address at the top or the foot is a running header
+    or footer; a footnote at the foot citing a date is the footnote's (read before, by notes.py)."""
+    date = words(1, 50, 10, "Bijgewerkt 28-11-2026, 17:30", 6.0)
+    url = words(1, 50, 830, "www.ind.nl/jaarcijfers", 6.0)
+    note = words(1, 50, 700, "1 Peildatum 31 december 2023", 6.5)
+    reader = read([date + body(1) + note + url])
+    assert furniture(reader) == []
+    reader.claim(note, Kind.FOOTNOTE)
+    read_running_text(reader)
+    assert furniture(reader) == [t.text for t in date + url]
+    assert {reader.roles[id(t)] for t in note} == {Kind.FOOTNOTE}
