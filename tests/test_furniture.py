@@ -1,7 +1,8 @@
 """Page furniture read per run of a line, in a page's margins (pipeline/extract/furniture.py), on pages of
 words placed by hand: the release title and a running header on one line, page numbers in each form, a
 date or an address on one page only; and what is never furniture: a table row or a year header at the top
-of a page, a footnote at its foot that cites a date."""
+of a page, a footnote at its foot that cites a date. Last, a whole release made by the generator with its
+title beside a running header."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from functools import lru_cache
 
 import pytest
 
+from conftest import assert_same_dataset, generator, golden_frames, run_pipeline
 from pipeline.extract.furniture import read_furniture, read_running_text
 from pipeline.extract.reader import PageReader
 from pipeline.model import Box, Kind, Token
@@ -94,3 +96,27 @@ def test_a_date_or_an_address_in_a_margin_of_one_page_is_furniture_once_all_else
     read_running_text(reader)
     assert furniture(reader) == [t.text for t in date + url]
     assert {reader.roles[id(t)] for t in note} == {Kind.FOOTNOTE}
+
+
+def test_a_release_with_its_title_beside_a_running_header_and_numbered_pages(tmp_path, monkeypatch, spec_2023):
+    """Made by the generator: the issuer and a date at the right of the release title, on its line, and
+    ``- n -`` centred at the foot of every page; the release reads back as the golden set."""
+    gen = generator()
+
+    def furniture(self, page, n, total):
+        self.text(self.left, self.title_baseline, str(self.spec["title"]), self.bold, self.title_size)
+        self.rtext(self.R, self.title_baseline, ISSUER, self.regular, self.fn_size)
+        s = f"- {n} -"
+        self.text((self.W - self.w(s, self.regular, self.fn_size)) / 2, self.H - 0.45 * self.bottom_margin, s,
+                  self.regular, self.fn_size)
+
+    monkeypatch.setattr(gen._CLASSES["portrait"], "furniture", furniture)
+    raw, release, report = run_pipeline(str(gen.render(spec_2023, "portrait", tmp_path / "header.pdf")))
+    assert [(a.text, a.box) for a in raw.unaccounted] == []
+    assert raw.title == "Jaarcijfers - 2023"
+    pages = raw.page_count
+    furniture_texts = [a.text for a in raw.audit if a.kind is Kind.FURNITURE]
+    assert furniture_texts.count("28") == furniture_texts.count("2026") == pages
+    assert {str(n) for n in range(1, pages + 1)} <= set(furniture_texts)
+    assert_same_dataset(release, golden_frames(), "title beside a running header")
+    assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
