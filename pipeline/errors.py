@@ -105,7 +105,6 @@ _UNKNOWN = ("{kind} '{text}' ({where}): add it to {add_to}, or rerun with --allo
 _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, x1, bottom)" where it has a box
     ProblemKind.UNKNOWN_TABLE: _UNKNOWN,
     ProblemKind.UNKNOWN_ROW: _UNKNOWN,
-    ProblemKind.UNKNOWN_PANEL: _UNKNOWN,
     ProblemKind.UNKNOWN_NATIONALITY: _UNKNOWN,
     ProblemKind.MISSING_ROW: "missing row {text} ({id}) ({where}): expected but not found; check the PDF, or give "
                              "the metric last_year in {add_to} if the row ended.",
@@ -124,6 +123,14 @@ _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, 
                               "sets them apart, and the values may stand on the {id} line of each label (the "
                               "evidence contradicts itself); print the rows apart (spacing or rules) or the labels "
                               "on one line.",
+    ProblemKind.TITLE_YEAR: "the release title '{text}' names {id}, but the newest year column is {where}: a title "
+                            "and tables of different years; check that this is the PDF as published; see {report}.",
+    ProblemKind.PANEL_WITHOUT_TABLE: "top-3 panel '{text}'{at} {where}: a panel belongs to the table it stands "
+                                     "beside, above or below; the layout there was not understood; see {report} "
+                                     "and the page pictures.",
+    ProblemKind.PANEL_ELSEWHERE: "top-3 panel '{text}'{at} stands {where}, but schemas/ gives its heading to table "
+                                 "{id} of this release: one of the two was read wrong; see {report} and the page "
+                                 "pictures.",
 }
 
 

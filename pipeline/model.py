@@ -123,10 +123,15 @@ class RankingEntry:
 
 @dataclass(frozen=True)
 class Ranking:
+    """A top-3 panel. ``table`` is the index in ``RawRelease.tables`` of the table it stands beside, above
+    or below (None when it stands by none, or equally by two: ``placement`` then says which)."""
+
     title: str
     year: int | None
     entries: tuple[RankingEntry, ...]
     box: Box
+    table: int | None = None
+    placement: str = ""  # how it stands to its table ("right of", "below"), or why it has none
 
 
 @dataclass(frozen=True)
@@ -156,6 +161,8 @@ class RawRelease:
     footnotes: tuple[RawFootnote, ...]
     audit: tuple[AuditEntry, ...]
     pages: tuple[Box, ...]  # each page's visible area (its crop box), as the words' boxes measure it
+    title_year: int | None = None  # the year the release title names
+    refused_headers: tuple[tuple[tuple[int, ...], int], ...] = ()  # three years on a line, not newest first
 
     @property
     def page_count(self) -> int:
@@ -176,7 +183,6 @@ class ProblemKind(str, Enum):
 
     UNKNOWN_TABLE = "unknown table title"
     UNKNOWN_ROW = "unknown row label"
-    UNKNOWN_PANEL = "unknown panel title"
     UNKNOWN_NATIONALITY = "unknown nationality"
     MISSING_TABLE = "missing table"
     MISSING_ROW = "missing row"
@@ -187,10 +193,13 @@ class ProblemKind(str, Enum):
     TEXT_TWICE = "footnote text printed twice"
     AMBIGUOUS_MARKER = "footnote marker or part of the text"
     UNCLEAR_WRAP = "wrapped labels not split"
+    TITLE_YEAR = "release title year"
+    PANEL_WITHOUT_TABLE = "top-3 panel without its table"
+    PANEL_ELSEWHERE = "top-3 panel whose heading names another table"
 
 
-MAPPING = frozenset({ProblemKind.UNKNOWN_TABLE, ProblemKind.UNKNOWN_ROW, ProblemKind.UNKNOWN_PANEL,
-                     ProblemKind.UNKNOWN_NATIONALITY, ProblemKind.MISSING_TABLE, ProblemKind.MISSING_ROW})
+MAPPING = frozenset({ProblemKind.UNKNOWN_TABLE, ProblemKind.UNKNOWN_ROW, ProblemKind.UNKNOWN_NATIONALITY,
+                     ProblemKind.MISSING_TABLE, ProblemKind.MISSING_ROW})
 FOOTNOTE_LINKS = frozenset({ProblemKind.MARKER_WITHOUT_TEXT, ProblemKind.TEXT_WITHOUT_MARKER,
                             ProblemKind.TEXT_TWICE, ProblemKind.AMBIGUOUS_MARKER})
 

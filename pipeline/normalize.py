@@ -178,12 +178,20 @@ def observation_rows(year: int, tables: tuple[MappedTable, ...],
     return rows, unparsed
 
 
-def linked_table(ranking: Ranking, tables: tuple[MappedTable, ...],
-                 schemas: Schemas) -> tuple[str | None, str | None]:
-    """(table_id, table_nl) of the table a top-3 panel belongs to: the table its title names in schemas/
-    (panel_titles), with that table's title as printed (None when the table is not in the release)."""
-    tid = schemas.table_for_panel(clean_text(ranking.title))
-    return tid, next((t.title for t in tables if tid and t.table_id == tid), None)
+def linked_table(ranking: Ranking, tables: tuple[MappedTable, ...], schemas: Schemas) -> tuple[
+        MappedTable | None, Problem | None]:
+    """The table a top-3 panel belongs to: the one the reader found it standing beside, above or below. Its
+    heading is only a cross-check: when schemas/ gives it to another table of the release, that is a problem
+    (one of the two was read wrong), and so is a panel by no table."""
+    heading = clean_text(ranking.title)
+    if ranking.table is None:
+        return None, Problem(ProblemKind.PANEL_WITHOUT_TABLE, heading, ranking.placement, box=ranking.box)
+    table = tables[ranking.table]
+    named = schemas.table_for_panel(heading)
+    if named and table.table_id and named != table.table_id and any(t.table_id == named for t in tables):
+        return table, Problem(ProblemKind.PANEL_ELSEWHERE, heading, f"{ranking.placement} table '{table.title}' "
+                              f"({table.table_id})", box=ranking.box, id=named)
+    return table, None
 
 
 def ranking_rows(year: int, rankings: tuple[Ranking, ...], tables: tuple[MappedTable, ...],
@@ -192,11 +200,9 @@ def ranking_rows(year: int, rankings: tuple[Ranking, ...], tables: tuple[MappedT
     rows, problems = [], []
     for ranking in rankings:
         heading = clean_text(ranking.title)
-        tid, table_nl = linked_table(ranking, tables, schemas)
-        if not tid:
-            problems.append(Problem(ProblemKind.UNKNOWN_PANEL, heading, f"page {ranking.box.page}",
-                                    add_to=f"{schemas.path('tables.yaml')} (panel_titles)",
-                                    close=schemas.closest_panel_title(heading)))
+        table, problem = linked_table(ranking, tables, schemas)
+        problems += [problem] if problem else []
+        tid, table_nl = (table.table_id, table.title) if table else (None, None)
         for e in ranking.entries:
             name = clean_text(e.text)
             code = schemas.nationality_code(name)

@@ -266,9 +266,6 @@ class Schemas:
         """The known table title closest to ``text`` (a misprint or a small rename), with its table id."""
         return _closest(text, [(v.nl, tid) for tid, t in self.tables.items() for v in t.titles])
 
-    def closest_panel_title(self, text: str) -> tuple[str, str] | None:
-        return _closest(text, [(v.nl, tid) for tid, t in self.tables.items() for v in t.panel_titles + t.titles])
-
     def closest_label(self, table_id: str, text: str) -> tuple[str, str] | None:
         return _closest(text, [(v.nl, mid) for mid, m in self.tables[table_id].metrics.items() for v in m.labels])
 

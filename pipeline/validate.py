@@ -90,11 +90,13 @@ def validate(release: Release, raw: RawRelease, schemas: Schemas, *, allow_unmap
     results += check_schema("footnotes", output_schema("footnotes"), release.footnotes)
     results += [
         check_audit(raw),
+        check_title_year(raw),
         check_mapped(release, allow_unmapped),
         check_numbers_parse(release),
         check_labels_split(release),
         check_footnotes_linked(release),
         check_panels(release),
+        check_panels_placed(release),
     ]
     index = _index(release.observations)
     for definition in schemas.checks:
@@ -120,6 +122,14 @@ def check_audit(raw: RawRelease) -> CheckResult:
     problems = tuple(Problem(ProblemKind.UNACCOUNTED, a.text, box=a.box) for a in raw.unaccounted)
     return _problems_result("numbers_audit", "every numeric token on every page is accounted for "
                             f"({len(raw.numeric)} tokens)", "error", problems)
+
+
+def check_title_year(raw: RawRelease) -> CheckResult:
+    wrong = raw.title_year is not None and bool(raw.years) and raw.title_year != raw.years[0]
+    problems = (Problem(ProblemKind.TITLE_YEAR, raw.title, str(raw.years[0]), id=str(raw.title_year)),) if wrong \
+        else ()
+    return _problems_result("title_year", "the release title names the year of the newest year column", "error",
+                            problems)
 
 
 def check_mapped(release: Release, allow_unmapped: bool) -> CheckResult:
@@ -160,6 +170,12 @@ def check_panels(release: Release) -> CheckResult:
             details.append({"table_id": tid, "panel_nl": heading, "problem": "panel without its table"})
     return CheckResult("top3_panels", "each top-3 panel has ranks 1, 2, 3 and three distinct nationalities",
                        "error", not details, tuple(details))
+
+
+def check_panels_placed(release: Release) -> CheckResult:
+    return _problems_result("panels_placed", "every top-3 panel stands beside, above or below its table, and its "
+                            "heading names no other table of the release", "error",
+                            release.of_kind({ProblemKind.PANEL_WITHOUT_TABLE, ProblemKind.PANEL_ELSEWHERE}))
 
 
 def _index(obs: pd.DataFrame) -> dict[tuple, tuple]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import importlib.util
 import json
 import subprocess
@@ -57,6 +58,20 @@ def golden_tools():
 
 def load_spec(path: Path = SPEC_2023) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def part_of(spec: dict, sections: int, tables: int | None = None) -> dict:
+    """The first ``sections`` sections of a release spec (of the first, its first ``tables`` tables) and the
+    footnotes their markers name: a release quick to render and read, whose absent tables are only warnings
+    under --allow-unmapped."""
+    spec = copy.deepcopy(spec)
+    spec["sections"] = spec["sections"][:sections]
+    if tables is not None:
+        spec["sections"][0]["tables"] = spec["sections"][0]["tables"][:tables]
+    used = {m for s in spec["sections"] for t in s["tables"]
+            for m in t.get("markers", []) + [m for r in t["rows"] for m in r.get("markers", [])]}
+    spec["footnotes"] = [f for f in spec.get("footnotes", []) if str(f["id"]) in used]
+    return spec
 
 
 def comparable(df: pd.DataFrame, table: str) -> pd.DataFrame:

@@ -38,7 +38,7 @@ def extract_pdf(path: Path, schemas: Schemas, *, password: str | None = None, ma
     """``read_pdf``, refusing a PDF without a single table of three year columns (exit 2)."""
     raw = read_pdf(path, schemas, password=password, max_pages=max_pages)
     if not raw.tables:
-        raise not_a_release(path)
+        raise not_a_release(path, raw.refused_headers)
     return raw
 
 
@@ -49,6 +49,16 @@ def check_recognized(path: Path, raw: RawRelease, known_tables: bool) -> None:
         raise not_a_release(path)
 
 
-def not_a_release(path: Path) -> InputError:
+def not_a_release(path: Path, refused: tuple[tuple[tuple[int, ...], int], ...] = ()) -> InputError:
+    """Not a release; or its year headers, when there are some, are not in the order the reader knows."""
+    if refused:
+        (years, page), more = refused[0], len(refused) - 1
+        seen = " ".join(map(str, years)) + f" (page {page}" + (f", and {more} more like it)" if more else ")")
+        order = ("in ascending order" if list(years) == sorted(years) and max(years) - min(years) == 2
+                 else "not three consecutive years, newest first")
+        want = " ".join(str(max(years) - i) for i in range(3))
+        return InputError(path, f"no table with three year columns newest first: the year headers {seen} are "
+                          f"{order}; the reader expects the newest year first ({want}).",
+                          "Pass the IND Jaarcijfers PDF as published, or report the new layout.")
     return InputError(path, 'this PDF is not an IND "Jaarcijfers" release (no release title and no known table '
                       "with three year columns).", "Pass the IND Jaarcijfers PDF.")

@@ -3,6 +3,7 @@ repeated on a later page continues its table; each table takes the section headi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import READING_STEP, enclosing
@@ -21,7 +22,11 @@ def assemble(reader: PageReader, source: str) -> RawRelease:
     years = tuple(sorted({y for h in reader.headers for y in h.years}, reverse=True))
     release_year = max(years) if years else (reader.title_year or 0)
     ordered = sorted(reader.tables, key=lambda t: reading_order(t.header))
-    raw_tables = tuple(to_raw_table(reader, t, reader.sections) for t in merge_continued(ordered))
+    merged, owner = merge_continued(ordered)
+    raw_tables = tuple(to_raw_table(reader, t, reader.sections) for t in merged)
+    index = {id(t): owner[id(t)] for t in reader.tables}
+    panels = tuple(replace(p, table=index[id(reader.tables[p.table])]) if p.table is not None else p
+                   for p in reader.rankings)
     audit = tuple(
         AuditEntry(t.text, reader.roles.get(id(t), Kind.UNACCOUNTED), t.box)
         for t in reader.tokens if id(t) in reader.roles or HAS_DIGIT.search(t.text)
@@ -29,24 +34,28 @@ def assemble(reader: PageReader, source: str) -> RawRelease:
     return RawRelease(
         source=source, title=reader.title, release_year=release_year,
         years=tuple(years[:3]) if years else (),
-        tables=raw_tables, panels=tuple(reader.rankings), footnotes=tuple(reader.footnotes), audit=audit,
-        pages=tuple(reader.pages),
+        tables=raw_tables, panels=panels, footnotes=tuple(reader.footnotes), audit=audit,
+        pages=tuple(reader.pages), title_year=reader.title_year, refused_headers=tuple(reader.refused_headers),
     )
 
 
-def merge_continued(tables: list[FoundTable]) -> list[FoundTable]:
+def merge_continued(tables: list[FoundTable]) -> tuple[list[FoundTable], dict[int, int]]:
     """A header repeated on a later page continues the table above it: same years and the same title,
-    or no title at all when it is the first header of its page (a browser repeating a table's head)."""
+    or no title at all when it is the first header of its page (a browser repeating a table's head).
+    Also: by id() of each table given, the index of the merged table it went into."""
     out: list[FoundTable] = []
+    owner: dict[int, int] = {}
     for t in tables:
         prev = next((o for o in reversed(out) if columns_overlap(o.header, t.header)), None)
         first_on_page = prev is not None and prev.header.page < t.header.page
         if first_on_page and t.header.years == prev.header.years and _title(t) in (_title(prev), ""):
             prev.rows += t.rows
             prev.unclear = prev.unclear or t.unclear
+            owner[id(t)] = owner[id(prev)]
             continue
+        owner[id(t)] = len(out)
         out.append(t)
-    return out
+    return out, owner
 
 
 def _title(t: FoundTable) -> str:

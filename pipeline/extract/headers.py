@@ -75,6 +75,8 @@ def find_headers(reader: PageReader, lines: list[Line]) -> list[Header]:
                     headers.append(Header(trio[0].box.page, line, tuple(ys), tuple(t.box for t in trio)))
                     i += 3
                     continue
+                if len(set(ys)) == 3 and max(ys) - min(ys) <= 10:  # years, but not newest first one by one
+                    reader.refused_headers.append((tuple(ys), trio[0].box.page))
             i += 1
     return headers
 

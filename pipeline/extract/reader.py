@@ -8,7 +8,7 @@ ends up with a role; one without is unaccounted (the numbers audit, built in ``a
 
 from __future__ import annotations
 
-from pipeline.extract import furniture, headers, markers, notes, rankings, rows, sections, titles
+from pipeline.extract import furniture, headers, markers, notes, placement, rankings, rows, sections, titles
 from pipeline.extract.assemble import assemble
 from pipeline.extract.headers import Header
 from pipeline.extract.rows import FoundTable
@@ -40,6 +40,7 @@ class PageReader:
         self.title = ""
         self.title_year: int | None = None
         self.headers: list[Header] = []
+        self.refused_headers: list[tuple[tuple[int, ...], int]] = []  # (years, page): not a year header
         self.rankings: list[Ranking] = []
         self.tables: list[FoundTable] = []  # one per header, in the headers' order
         self.body_size: dict[int, float] = {}
@@ -72,6 +73,7 @@ PASSES = (
     rows.read_rows,  # lines of numbers under a header's years, and their labels
     titles.read_titles,  # each table's title: on, beside and above its header
     rows.read_fragments,  # wrapped title and label lines
+    placement.read_placements,  # the table each panel stands beside, above or below
     markers.read_candidates,  # full-size numbers ending a title or label: markers if their footnote exists
     notes.read_footnotes,  # footnote texts
     markers.read_markers,  # those candidates whose footnote exists; counts lacking their thousands dot

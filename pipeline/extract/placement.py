@@ -1,0 +1,146 @@
+"""Which table a top-3 panel belongs to, from where it stands on the page, whatever its heading says.
+
+A panel belongs to the nearest table it stands beside (their vertical spans overlap; the panel right or
+left of it) or directly above or below (their horizontal spans overlap). Two tables about as near are told
+apart by where the release's other panels stand to their tables (a person sees that the panels stand right
+of theirs, or below them). A panel by no table, or still between two, keeps none: normalize makes that a
+problem that stops the release.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+from pipeline.extract.geometry import PANEL_TIE, enclosing
+from pipeline.model import Box, Kind, Ranking
+
+if TYPE_CHECKING:
+    from pipeline.extract.reader import PageReader
+    from pipeline.extract.rows import FoundTable
+
+
+@dataclass(frozen=True)
+class Candidate:
+    table: int  # index in reader.tables
+    where: str  # the panel's place: "right of", "left of", "above", "below"
+    gap: float
+
+
+def read_placements(reader: PageReader) -> None:
+    """Claims nothing; gives each of ``reader.rankings`` its table (an index in ``reader.tables``, mapped
+    to the assembled tables by ``assemble``). Relies on the rows, titles and wrapped lines being claimed:
+    a table's extent on a page is its title, years, labels and values."""
+    extents = [table_extent(reader, t) for t in reader.tables]
+    reader.rankings = place_panels(reader.rankings, extents, [title_text(t) for t in reader.tables])
+
+
+def table_extent(reader: PageReader, table: FoundTable) -> dict[int, Box]:
+    """Per page, the box around a table's own words: title, years, labels, values (not the other words
+    that share its lines, such as a panel beside it)."""
+    boxes = [*table.header.cols]
+    boxes += [t.box for ln in table.title_lines for t in ln.tokens if reader.roles.get(id(t)) is Kind.TITLE]
+    for r in table.rows:
+        boxes += [t.box for t in r.label_tokens] + [t.box for t in r.cells.values()]
+        boxes += [t.box for ln in r.extra for t in ln.tokens if reader.roles.get(id(t)) is Kind.LABEL]
+    return {page: enclosing(b for b in boxes if b.page == page) for page in sorted({b.page for b in boxes})}
+
+
+def title_text(table: FoundTable) -> str:
+    return " ".join(ln.text for ln in table.title_lines) or f"with the years of page {table.header.page}"
+
+
+def candidate(panel: Box, table: Box, index: int) -> Candidate | None:
+    """How the panel stands to the table on its page: beside it, right above or below it, or neither."""
+    v = min(panel.bottom, table.bottom) - max(panel.top, table.top)
+    h = min(panel.x1, table.x1) - max(panel.x0, table.x0)
+    if v > 0:
+        if panel.xmid >= table.xmid:
+            return Candidate(index, "right of", max(0.0, panel.x0 - table.x1))
+        return Candidate(index, "left of", max(0.0, table.x0 - panel.x1))
+    if h > 0:
+        if panel.ymid >= table.ymid:
+            return Candidate(index, "below", panel.top - table.bottom)
+        return Candidate(index, "above", table.top - panel.bottom)
+    return None
+
+
+def flow_candidates(panel: Box, extents: list[dict[int, Box]], others: list[Box]) -> list[Candidate]:
+    """A panel that opens its page, nothing standing above it, and the table that ends the page before (or
+    a panel that ends its page and the table that opens the next): the page broke between them. Its gap is
+    what stands between the panel and its page's first (or last) content."""
+    content = [e[panel.page] for e in extents if panel.page in e]
+    content += [b for b in others if b.page == panel.page and b != panel]
+    out = []
+    for step in (-1, 1):
+        if any(b.top < panel.top if step < 0 else b.bottom > panel.bottom for b in content):
+            continue
+        there = [(i, e[panel.page + step]) for i, e in enumerate(extents) if panel.page + step in e]
+        column = [(i, b) for i, b in there if min(panel.x1, b.x1) > max(panel.x0, b.x0)]
+        if not there:
+            continue
+        i, b = max(column or there, key=lambda ib: ib[1].bottom if step < 0 else -ib[1].top)
+        edge = min([panel.top, *(c.top for c in content)]) if step < 0 else max([panel.bottom, *(c.bottom for c in content)])
+        gap = abs(panel.top - edge) if step < 0 else abs(edge - panel.bottom)
+        if column:
+            where = "below" if step < 0 else "above"
+        else:
+            where = "right of" if panel.xmid >= b.xmid else "left of"
+        out.append(Candidate(i, where, gap))
+    return out
+
+
+def candidates_of(panel: Ranking, extents: list[dict[int, Box]], others: list[Box]) -> list[Candidate]:
+    """Every table the panel stands beside, above or below; across a page break only in a direction in
+    which no table on its own page stands."""
+    box = panel.box
+    same = [c for i, e in enumerate(extents) if box.page in e if (c := candidate(box, e[box.page], i))]
+    flow = [c for c in flow_candidates(box, extents, others) if all(s.where != c.where for s in same)]
+    return sorted(same + flow, key=lambda c: c.gap)
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.casefold())
+
+
+def names(panel: Ranking, title: str) -> bool:
+    """The panel's title is the table's title, or its start (``Spoor 1`` over ``Spoor 1 - Asiel...``)."""
+    p, t = words(panel.title), words(title)
+    return bool(p) and t[:len(p)] == p
+
+
+def reading(panels: list[Ranking], cands: list[list[Candidate]], where: str) -> list[Candidate | None]:
+    """Each panel's nearest table in one direction (``below``: the table right above the panel)."""
+    return [next((c for c in cs if c.where == where), None) for cs in cands]
+
+
+def place_panels(panels: list[Ranking], extents: list[dict[int, Box]], titles: list[str]) -> list[Ranking]:
+    """Each panel with its table. A release places its panels one way (right of their tables, or below
+    them, ...): of the four readings, the one that gives the most panels a table of their own; then the one
+    whose panels' titles repeat their tables' titles most often; then the one with the smallest gaps. A
+    panel that reading leaves without a table takes its nearest, unless two are about as near."""
+    boxes = [p.box for p in panels]
+    cands = [candidates_of(p, extents, boxes) for p in panels]
+
+    def score(where: str) -> tuple:
+        got = [(p, c) for p, c in zip(panels, reading(panels, cands, where)) if c is not None]
+        gaps = sorted(c.gap for _, c in got)
+        return (len({c.table for _, c in got}), sum(names(p, titles[c.table]) for p, c in got),
+                -(gaps[len(gaps) // 2] if gaps else 0.0))
+
+    best = max(("right of", "left of", "below", "above"), key=score)
+    out = []
+    for panel, cs, chosen in zip(panels, cands, reading(panels, cands, best)):
+        size = panel.entries[0].box.height if panel.entries else 0.0
+        near = [c for c in cs if c.gap <= 2 * cs[0].gap + PANEL_TIE * size]
+        if chosen is None and len(near) == 1:
+            chosen = near[0]
+        if chosen is not None:
+            out.append(replace(panel, table=chosen.table, placement=chosen.where))
+        elif near:
+            named = " and ".join(f"'{titles[c.table]}' ({c.where} it)" for c in near[:2])
+            out.append(replace(panel, table=None, placement=f"stands as near to table {named}"))
+        else:
+            out.append(replace(panel, table=None, placement="stands beside, above or below no table"))
+    return out

@@ -1,0 +1,81 @@
+"""A top-3 panel belongs to the table it stands beside, above or below on the page, whatever its heading says
+(CONTRACT.md, issue 12)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from conftest import ROOT, generator, part_of, run_pipeline
+from pipeline.errors import describe
+from pipeline.extract.placement import place_panels
+from pipeline.model import Box, Problem, ProblemKind, Ranking, RankingEntry
+
+gen = generator()
+
+
+def renamed(spec_2023: dict) -> dict:
+    """Familie & Gezin renamed, its panel too: neither title is in schemas/. Only the first section (quick;
+    the absent tables are warnings under --allow-unmapped)."""
+    spec = part_of(spec_2023, 1)
+    t = next(t for s in spec["sections"] for t in s["tables"] if t["id"] == "family_reunification")
+    t["title"] = "Gezinsmigratie en partners"
+    t["panel"]["title"] = "Gezinsmigratie"
+    return spec
+
+
+def test_renamed_table_keeps_its_panel_under_allow_unmapped(tmp_path, spec_2023):
+    """The panel stands below its table (the ruled layout: each panel its own grid below its table, the
+    next table just under it), so it is read by its place, not its heading."""
+    pdf = gen.render(renamed(spec_2023), "ruled", tmp_path / "renamed.pdf")
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", str(pdf), "--out", str(out),
+                             "--allow-unmapped"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    top = pd.read_parquet(out / "2023" / "top_nationalities.parquet")
+    panel = top[top["panel_nl"] == "Gezinsmigratie"]
+    assert panel["nationality_nl"].tolist() == ["Indiase", "Turkse", "Russische"]
+    assert set(panel["table_nl"]) == {"Gezinsmigratie en partners"}
+    assert panel["table_id"].isna().all() and not panel["mapped"].any()
+    others = top[top["panel_nl"] != "Gezinsmigratie"]
+    assert others["mapped"].all() and len(others) == 9
+    assert set(others.loc[others["panel_nl"] == "Kennis en Talent", "table_id"]) == {"knowledge_and_talent"}
+
+
+def test_renamed_table_above_its_table(tmp_path, spec_2023):
+    """The portrait layout: each panel a block above its table, at the right."""
+    raw, release, report = run_pipeline(str(gen.render(renamed(spec_2023), "portrait", tmp_path / "p.pdf")),
+                                        allow_unmapped=True)
+    assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
+    top = release.top_nationalities
+    assert set(top.loc[top["panel_nl"] == "Gezinsmigratie", "table_nl"]) == {"Gezinsmigratie en partners"}
+
+
+def _panel(title: str, x0: float, top: float) -> Ranking:
+    entries = tuple(RankingEntry(i + 1, "Syrische", Box(1, x0, top + 10 * i, x0 + 40, top + 10 * i + 8))
+                    for i in range(3))
+    return Ranking(title, 2023, entries, Box(1, x0, top - 10, x0 + 40, top + 28))
+
+
+def test_a_panel_by_no_table_is_loud():
+    extents = [{1: Box(1, 50, 100, 300, 160)}]
+    (panel,) = place_panels([_panel("Asiel", 400, 600)], extents, ["Nieuwe asielaanvragen"])
+    assert panel.table is None
+    problem = Problem(ProblemKind.PANEL_WITHOUT_TABLE, panel.title, panel.placement, box=panel.box)
+    assert describe(problem) == (
+        "top-3 panel 'Asiel' on page 1 at (400, 590, 440, 628) stands beside, above or below no table: a panel "
+        "belongs to the table it stands beside, above or below; the layout there was not understood; see "
+        "validation.md and the page pictures.")
+
+
+@pytest.mark.parametrize("gap_left", [20, 60])
+def test_a_panel_between_two_tables_side_by_side(gap_left):
+    """A panel between two tables on the same lines, even nearer the right one, belongs to the left one when
+    the release's other panel stands right of its table: a release places its panels one way."""
+    left, right = Box(1, 50, 100, 300, 160), Box(1, 300 + gap_left + 40 + 20, 100, 700, 160)
+    panels = [_panel("X", 300 + gap_left, 110), _panel("Y", 720, 110)]
+    placed = place_panels(panels, [{1: left}, {1: right}], ["A", "B"])
+    assert [(p.table, p.placement) for p in placed] == [(0, "right of"), (1, "right of")]
