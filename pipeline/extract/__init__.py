@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pipeline.errors import InputError
-from pipeline.model import Box, RawRelease
+from pipeline.model import RawRelease
 
 if TYPE_CHECKING:
     from pipeline.schemas import Schemas
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 def read_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_pages: int = 200) -> RawRelease:
     """Read every word once per page, then read the release from them (whatever the PDF is)."""
+    from pipeline.extract.area import visible_area
     from pipeline.extract.reader import read_release
     from pipeline.extract.source import open_pdf
     from pipeline.extract.words import page_tokens
@@ -28,7 +29,7 @@ def read_pdf(path: Path, schemas: Schemas, *, password: str | None = None, max_p
     pdf = open_pdf(path, password=password, max_pages=max_pages)
     try:
         pages = [page_tokens(page) for page in pdf.pages]
-        areas = [Box(page.page_number, *page.cropbox) for page in pdf.pages]
+        areas = [visible_area(page) for page in pdf.pages]
     finally:
         pdf.close()
     return read_release(str(path), pages, areas, schemas.layout)

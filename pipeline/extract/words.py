@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 
+from pipeline.extract.area import on_page, visible_area
 from pipeline.extract.geometry import (
     ACCENT_OVER,
     BLANK,
@@ -72,7 +73,11 @@ class Line:
 
 
 def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
-    """All words of a page as tokens, markers flagged and attached nowhere yet."""
+    """All words of the visible page as tokens, markers flagged and attached nowhere yet. A character whose
+    centre lies outside the CropBox (a slug line in the bleed) is not on the page."""
+    area = visible_area(page)
+    if not all(on_page(c, area) for c in page.chars):
+        page = page.filter(lambda obj: obj.get("object_type") != "char" or on_page(obj, area))
     words = page.extract_words(
         keep_blank_chars=True,
         use_text_flow=False,
