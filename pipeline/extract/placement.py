@@ -67,14 +67,15 @@ def candidate(panel: Box, table: Box, index: int) -> Candidate | None:
 
 
 def flow_candidates(panel: Box, extents: list[dict[int, Box]], others: list[Box]) -> list[Candidate]:
-    """A panel that opens its page, nothing standing above it, and the table that ends the page before (or
-    a panel that ends its page and the table that opens the next): the page broke between them. Its gap is
-    what stands between the panel and its page's first (or last) content."""
+    """A panel that opens its column on its page, nothing standing above it, and the table that ends the page
+    before (or a panel that ends its column and the table that opens the next page): the page broke between
+    them. Its gap is what stands between the panel and its page's first (or last) content."""
     content = [e[panel.page] for e in extents if panel.page in e]
     content += [b for b in others if b.page == panel.page and b != panel]
+    in_column = [b for b in content if min(panel.x1, b.x1) > max(panel.x0, b.x0)]
     out = []
     for step in (-1, 1):
-        if any(b.top < panel.top if step < 0 else b.bottom > panel.bottom for b in content):
+        if any(b.top < panel.top if step < 0 else b.bottom > panel.bottom for b in in_column):
             continue
         there = [(i, e[panel.page + step]) for i, e in enumerate(extents) if panel.page + step in e]
         column = [(i, b) for i, b in there if min(panel.x1, b.x1) > max(panel.x0, b.x0)]
@@ -117,16 +118,16 @@ def reading(panels: list[Ranking], cands: list[list[Candidate]], where: str) -> 
 
 def place_panels(panels: list[Ranking], extents: list[dict[int, Box]], titles: list[str]) -> list[Ranking]:
     """Each panel with its table. A release places its panels one way (right of their tables, or below
-    them, ...): of the four readings, the one that gives the most panels a table of their own; then the one
-    whose panels' titles repeat their tables' titles most often; then the one with the smallest gaps. A
-    panel that reading leaves without a table takes its nearest, unless two are about as near."""
+    them, ...): of the four readings, the one whose panels' titles repeat their tables' printed titles most
+    often; then the one that gives the most panels a table of their own; then the one with the smallest
+    gaps. A panel that reading leaves without a table takes its nearest, unless two are about as near."""
     boxes = [p.box for p in panels]
     cands = [candidates_of(p, extents, boxes) for p in panels]
 
     def score(where: str) -> tuple:
         got = [(p, c) for p, c in zip(panels, reading(panels, cands, where)) if c is not None]
         gaps = sorted(c.gap for _, c in got)
-        return (len({c.table for _, c in got}), sum(names(p, titles[c.table]) for p, c in got),
+        return (sum(names(p, titles[c.table]) for p, c in got), len({c.table for _, c in got}),
                 -(gaps[len(gaps) // 2] if gaps else 0.0))
 
     best = max(("right of", "left of", "below", "above"), key=score)

@@ -202,13 +202,19 @@ def _heading_continuation(reader: PageReader, page_lines, p: int, i: int, t: Tok
         if last is not None and ln.box.top - last.box.bottom > LINE_GAP * t.size:
             break
         more = reader.unclaimed(run)
-        if not more or len(more) > 3:
+        if not more or len(more) > 3 or header_title(reader, ln, more):
             break
         found += more
         if any(YEAR_TEXT.match(x.text) for x in more):
             return found
         last = ln
     return []
+
+
+def header_title(reader: PageReader, line: Line, run: list[Token]) -> bool:
+    """The run stands in the label column of a year header on its own line: that table's title, which a
+    heading never continues into."""
+    return any(h.line is line and any(t.box.x1 <= h.cols[0].x0 for t in run) for h in reader.headers)
 
 
 def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
@@ -229,9 +235,13 @@ def _panel_heading_year(reader, lines, li, first) -> int | None:
         run = _panel_run(lines[lj], first)
         text = " ".join(t.text for t in run)
         if run and reader.layout.panel_heading.match(text):
-            block = [run]  # and the lines of the panel's column below it, down to the panel's title
+            block = [run]  # and the lines of the panel's column below it, down to the panel's title or its year
             for nxt in range(lj + 1, li):
+                if any(YEAR_TEXT.match(t.text) for part in block for t in part):
+                    break  # the heading ends with its year
                 more = reader.unclaimed(_panel_run(lines[nxt], first))
+                if more and header_title(reader, lines[nxt], more):
+                    break  # a table's title on its own header's line, not the heading's
                 if more:
                     block.append(more)
             tokens = [t for part in block for t in part]
