@@ -123,9 +123,7 @@ class RankingEntry:
 
 @dataclass(frozen=True)
 class Ranking:
-    """A top-3 panel. ``table`` is the index in ``RawRelease.tables`` of the table it stands beside, above
-    or below (None when it stands by none, or equally by two: ``placement`` then says which)."""
-
+    """A top-3 panel; ``table``: index in ``RawRelease.tables`` of the table it stands by (None: see why)."""
     title: str
     year: int | None
     entries: tuple[RankingEntry, ...]

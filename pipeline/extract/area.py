@@ -34,6 +34,14 @@ def visible_area(page: pdfplumber.page.Page) -> Box:
     return Box(page.page_number, min(xs), height - max(ys), max(xs), height - min(ys))
 
 
+def visible_page(page: pdfplumber.page.Page) -> pdfplumber.page.Page:
+    """The page without the characters whose centre lies outside its visible area."""
+    area = visible_area(page)
+    if all(on_page(c, area) for c in page.chars):
+        return page
+    return page.filter(lambda obj: obj.get("object_type") != "char" or on_page(obj, area))
+
+
 def on_page(char: dict, area: Box) -> bool:
     """A character whose centre lies inside the visible area."""
     x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2

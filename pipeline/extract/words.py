@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 import pdfplumber
 
-from pipeline.extract.area import on_page, visible_area
+from pipeline.extract.area import visible_page
 from pipeline.extract.geometry import (
     ACCENT_OVER,
     BLANK,
@@ -75,10 +75,7 @@ class Line:
 def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
     """All words of the visible page as tokens, markers flagged and attached nowhere yet. A character whose
     centre lies outside the CropBox (a slug line in the bleed) is not on the page."""
-    area = visible_area(page)
-    if not all(on_page(c, area) for c in page.chars):
-        page = page.filter(lambda obj: obj.get("object_type") != "char" or on_page(obj, area))
-    words = page.extract_words(
+    words = visible_page(page).extract_words(
         keep_blank_chars=True,
         use_text_flow=False,
         x_tolerance_ratio=WORD_GAP,
