@@ -124,13 +124,11 @@ _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, 
                               "evidence contradicts itself); print the rows apart (spacing or rules) or the labels "
                               "on one line.",
     ProblemKind.TITLE_YEAR: "the release title '{text}' names {id}, but the newest year column is {where}: a title "
-                            "and tables of different years; check that this is the PDF as published; see {report}.",
+                            "and tables of different years; check that this is the PDF as published{see}.",
     ProblemKind.PANEL_WITHOUT_TABLE: "top-3 panel '{text}'{at} {where}: a panel belongs to the table it stands "
-                                     "beside, above or below; the layout there was not understood; see {report} "
-                                     "and the page pictures.",
+                                     "beside, above or below; the layout there was not understood{see}.",
     ProblemKind.PANEL_ELSEWHERE: "top-3 panel '{text}'{at} stands {where}, but schemas/ gives its heading to table "
-                                 "{id} of this release: one of the two was read wrong; see {report} and the page "
-                                 "pictures.",
+                                 "{id} of this release: one of the two was read wrong{see}.",
 }
 
 

@@ -67,8 +67,7 @@ def test_a_panel_by_no_table_is_loud():
     problem = Problem(ProblemKind.PANEL_WITHOUT_TABLE, panel.title, panel.placement, box=panel.box)
     assert describe(problem) == (
         "top-3 panel 'Asiel' on page 1 at (400, 590, 440, 628) stands beside, above or below no table: a panel "
-        "belongs to the table it stands beside, above or below; the layout there was not understood; see "
-        "validation.md and the page pictures.")
+        "belongs to the table it stands beside, above or below; the layout there was not understood.")
 
 
 @pytest.mark.parametrize("gap_left", [20, 60])
