@@ -79,3 +79,20 @@ def test_the_other_tables_of_the_release_decide_a_tie():
     clear = slots("last")
     d = decide([[(tie, 0)], [(clear, 0)]], [None, None])
     assert (d[0].convention, d[0].unclear, d[1].convention) == ("last", (), "last")
+
+
+def test_a_label_reads_line_by_line_whatever_the_tops_of_its_words():
+    """Words of one line drawn one by one may have tops a fraction apart (another font, jitter): the label
+    still reads line by line, left to right (it once read 'ontvangen gerechtelijke Aantal procedures')."""
+    from pipeline.extract.assemble import label_tokens
+    from pipeline.extract.rows import FoundRow
+    from pipeline.extract.words import Line
+    from pipeline.model import Box, Token
+
+    def tok(text, x0, top):
+        return Token(text, Box(1, x0, top, x0 + 6 * len(text), top + 8.0), 8.0)
+
+    first = [tok("Aantal", 50, 102.1), tok("ontvangen", 90, 101.9), tok("gerechtelijke", 150, 101.9)]
+    last = tok("procedures", 50, 113.0)  # the values stand on the last line
+    row = FoundRow(Line((last,)), [last], {}, [Line(tuple(first))])
+    assert " ".join(t.text for t in label_tokens(row)) == "Aantal ontvangen gerechtelijke procedures"

@@ -6,9 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import READING_STEP, enclosing
+from pipeline.extract.geometry import enclosing
 from pipeline.extract.headers import columns_overlap, reading_order
-from pipeline.extract.words import HAS_DIGIT, join_text, split_ids
+from pipeline.extract.words import HAS_DIGIT, Line, join_text, split_ids
 from pipeline.model import AuditEntry, Cell, Kind, RawRelease, RawRow, RawTable, Token
 
 if TYPE_CHECKING:
@@ -68,10 +68,10 @@ def title_tokens(t: FoundTable) -> list[Token]:
 
 
 def label_tokens(r: FoundRow) -> list[Token]:
-    """A row's label tokens (with its wrapped lines) in reading order."""
-    tokens = list(r.label_tokens) + [tok for ln in sorted(r.extra, key=lambda ln: ln.box.top) for tok in ln.tokens]
-    return sorted(tokens, key=lambda tok: (tok.box.page, round(tok.box.top / (max(tok.size, 1) * READING_STEP)),
-                                           tok.box.x0))
+    """A row's label tokens (with its wrapped lines) in reading order: line by line, top to bottom."""
+    value_line = Line(tuple(r.label_tokens)) if r.label_tokens else None
+    lines = sorted([*r.extra, *([value_line] if value_line else [])], key=lambda ln: (ln.box.page, ln.box.bottom))
+    return [tok for ln in lines for tok in ln.tokens]
 
 
 def _text_and_markers(reader: PageReader, tokens: list[Token]) -> tuple[str, tuple[str, ...], str, tuple[str, ...]]:

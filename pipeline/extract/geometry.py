@@ -49,7 +49,6 @@ OVERLAP_SLACK = 0.1  # a line ending this little below a header's top still stan
 HEADER_SLACK = 0.5  # a header applies to lines from this far above its years' bottom down
 ROW_FLOW_REACH = 1.5  # where a table flows onto a page: text further above its first row is not its own
 TIE = 0.15  # distances within this fraction of a line's height are a tie
-READING_STEP = 0.5  # a label's tokens read left to right within a step this high, then top to bottom
 
 # --- columns ---------------------------------------------------------------------------------------
 COLUMN_GAP = 1.2  # a gap wider than this between words ends a run: the next column
