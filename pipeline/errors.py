@@ -123,6 +123,9 @@ _WORDING = {  # each kind of problem in words; {at} is " on page P at (x0, top, 
                               "sets them apart, and the values may stand on the {id} line of each label (the "
                               "evidence contradicts itself); print the rows apart (spacing or rules) or the labels "
                               "on one line.",
+    ProblemKind.LEFT_OVER_WORD: "word '{text}'{at} is left over inside a table, panel or footnote: the layout "
+                                "there was not understood{see}.",
+    ProblemKind.STRAY_WORD: "word '{text}'{at} stands outside every table, panel and footnote: it is in no output.",
     ProblemKind.TITLE_YEAR: "the release title '{text}' names {id}, but the newest year column is {where}: a title "
                             "and tables of different years; check that this is the PDF as published{see}.",
     ProblemKind.PANEL_WITHOUT_TABLE: "top-3 panel '{text}'{at} {where}: a panel belongs to the table it stands "
@@ -177,7 +180,8 @@ def release_failed(path: Path | str, report: Report, directory: Path, pictures: 
     if pictures is not None and lines:
         lines[-1] += f" Page pictures of what was found: {pictures}/."
     kinds = {p.kind for p in problems}
-    cls = UnmappedError if kinds & MAPPING else AuditError if ProblemKind.UNACCOUNTED in kinds else ValidationFailed
+    cls = UnmappedError if kinds & MAPPING else AuditError if kinds & {ProblemKind.UNACCOUNTED, ProblemKind.LEFT_OVER_WORD} \
+        else ValidationFailed
     return cls(path, f"validation failed ({len(report.errors)} checks).", f"See {where}.",
                details=[f"{path}: {line}" for line in lines])
 

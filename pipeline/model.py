@@ -62,7 +62,9 @@ class Kind(str, Enum):
     SECTION = "section heading"
     FOOTNOTE = "footnote text"
     FURNITURE = "page furniture"
-    UNACCOUNTED = "unaccounted"
+    UNACCOUNTED = "unaccounted"  # a number no pass took
+    LEFT_OVER = "left-over word"  # a word no pass took, inside a table, panel or footnote
+    STRAY = "stray word"  # a word no pass took, outside every table, panel and footnote
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ class RawFootnote:
 
 @dataclass(frozen=True)
 class AuditEntry:
-    """A token with the role the extraction gave it (every found token, and every numeric one)."""
+    """A token with the role the extraction gave it (every word on every page)."""
 
     text: str
     kind: Kind
@@ -192,6 +194,8 @@ class ProblemKind(str, Enum):
     AMBIGUOUS_MARKER = "footnote marker or part of the text"
     UNCLEAR_WRAP = "wrapped labels not split"
     TITLE_YEAR = "release title year"
+    LEFT_OVER_WORD = "word left over inside a table, panel or footnote"
+    STRAY_WORD = "word outside every table, panel and footnote"
     PANEL_WITHOUT_TABLE = "top-3 panel without its table"
     PANEL_ELSEWHERE = "top-3 panel whose heading names another table"
 

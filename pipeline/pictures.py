@@ -36,12 +36,15 @@ COLOURS: dict[Kind, tuple[int, int, int]] = {
     Kind.SECTION: (90, 90, 90),
     Kind.FURNITURE: (170, 170, 170),
     Kind.UNACCOUNTED: (230, 0, 0),
+    Kind.LEFT_OVER: (230, 0, 0),
+    Kind.STRAY: (255, 120, 0),
 }
+UNACCOUNTED = (Kind.UNACCOUNTED, Kind.LEFT_OVER, Kind.STRAY)  # drawn last, outlined heavily
 LEGEND = [
     ("value", Kind.VALUE), ("label", Kind.LABEL), ("title", Kind.TITLE), ("year header", Kind.YEAR),
     ("panel entry / title", Kind.PANEL), ("panel heading", Kind.PANEL_HEADING), ("footnote marker", Kind.MARKER),
     ("footnote text", Kind.FOOTNOTE), ("section heading", Kind.SECTION), ("page furniture", Kind.FURNITURE),
-    ("UNACCOUNTED number", Kind.UNACCOUNTED),
+    ("UNACCOUNTED number", Kind.UNACCOUNTED), ("LEFT-OVER word", Kind.LEFT_OVER), ("stray word", Kind.STRAY),
 ]
 
 
@@ -95,12 +98,12 @@ def annotated(image: Image.Image, area: Box, entries) -> Image.Image:
     so that they stay on top)."""
     scale = image.width / (area.x1 - area.x0)
     draw = ImageDraw.Draw(image, "RGBA")
-    for entry in sorted(entries, key=lambda e: e.kind is Kind.UNACCOUNTED):
+    for entry in sorted(entries, key=lambda e: e.kind in UNACCOUNTED):
         b, colour = entry.box, COLOURS[entry.kind]
         xy = [(b.x0 - area.x0) * scale, (b.top - area.top) * scale, (b.x1 - area.x0) * scale,
               (b.bottom - area.top) * scale]
         draw.rectangle(xy, fill=(*colour, 40), outline=(*colour, 255),
-                       width=3 if entry.kind is Kind.UNACCOUNTED else 1)
+                       width=3 if entry.kind in UNACCOUNTED else 1)
     return image
 
 

@@ -13,7 +13,7 @@ import pandera.pandas as pa
 
 from pipeline import contract
 from pipeline.consistency import run_check
-from pipeline.model import FOOTNOTE_LINKS, CheckResult, Problem, ProblemKind, RawRelease, Release, Report
+from pipeline.model import FOOTNOTE_LINKS, CheckResult, Kind, Problem, ProblemKind, RawRelease, Release, Report
 from pipeline.schema_checks import POSITION, check_schema, plain
 from pipeline.schemas import Schemas
 
@@ -90,6 +90,7 @@ def validate(release: Release, raw: RawRelease, schemas: Schemas, *, allow_unmap
     results += check_schema("footnotes", output_schema("footnotes"), release.footnotes)
     results += [
         check_audit(raw),
+        *check_words(raw),
         check_title_year(raw),
         check_mapped(release, allow_unmapped),
         check_numbers_parse(release),
@@ -122,6 +123,18 @@ def check_audit(raw: RawRelease) -> CheckResult:
     problems = tuple(Problem(ProblemKind.UNACCOUNTED, a.text, box=a.box) for a in raw.unaccounted)
     return _problems_result("numbers_audit", "every numeric token on every page is accounted for "
                             f"({len(raw.numeric)} tokens)", "error", problems)
+
+
+def check_words(raw: RawRelease) -> list[CheckResult]:
+    """Every word has a role: one left over inside a table, panel or footnote fails the release; one outside
+    them all (a stray line of text) is a warning naming it and where it stands."""
+    def of(kind: Kind, problem: ProblemKind) -> tuple[Problem, ...]:
+        return tuple(Problem(problem, a.text, box=a.box) for a in raw.audit if a.kind is kind)
+
+    return [_problems_result("words_audit", f"every word inside a table, panel or footnote is accounted for "
+                             f"({len(raw.audit)} words)", "error", of(Kind.LEFT_OVER, ProblemKind.LEFT_OVER_WORD)),
+            _problems_result("stray_words", "every word stands in a table, panel or footnote, or is a title, heading "
+                             "or page furniture", "warning", of(Kind.STRAY, ProblemKind.STRAY_WORD))]
 
 
 def check_title_year(raw: RawRelease) -> CheckResult:

@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import enclosing
+from pipeline.extract.geometry import NEXT_LINE, enclosing
 from pipeline.extract.headers import columns_overlap, reading_order
+from pipeline.extract.placement import table_extent
 from pipeline.extract.words import HAS_DIGIT, Line, join_text, split_ids
-from pipeline.model import AuditEntry, Cell, Kind, RawRelease, RawRow, RawTable, Token
+from pipeline.model import AuditEntry, Box, Cell, Kind, RawRelease, RawRow, RawTable, Token
 
 if TYPE_CHECKING:
     from pipeline.extract.reader import PageReader
@@ -27,16 +28,60 @@ def assemble(reader: PageReader, source: str) -> RawRelease:
     index = {id(t): owner[id(t)] for t in reader.tables}
     panels = tuple(replace(p, table=index[id(reader.tables[p.table])]) if p.table is not None else p
                    for p in reader.rankings)
-    audit = tuple(
-        AuditEntry(t.text, reader.roles.get(id(t), Kind.UNACCOUNTED), t.box)
-        for t in reader.tokens if id(t) in reader.roles or HAS_DIGIT.search(t.text)
-    )
+    blocks = block_boxes(reader)
+    body = body_spans(reader)
+    audit = tuple(AuditEntry(t.text, role_of(reader, t, blocks, body), t.box) for t in reader.tokens)
     return RawRelease(
         source=source, title=reader.title, release_year=release_year,
         years=tuple(years[:3]) if years else (),
         tables=raw_tables, panels=panels, footnotes=tuple(reader.footnotes), audit=audit,
         pages=tuple(reader.pages), title_year=reader.title_year, refused_headers=tuple(reader.refused_headers),
     )
+
+
+def role_of(reader: PageReader, t: Token, blocks: list[Box], body: dict[int, tuple[float, float]]) -> Kind:
+    """A token's role; one no pass took is ``UNACCOUNTED`` when it holds a digit, else ``LEFT_OVER`` when its
+    centre stands inside a table, panel or footnote, else page furniture when it stands in the page's
+    margin (above or below everything else the page holds), else ``STRAY``."""
+    kind = reader.roles.get(id(t))
+    if kind is not None:
+        return kind
+    if HAS_DIGIT.search(t.text):
+        return Kind.UNACCOUNTED
+    x, y, page = t.box.xmid, t.box.ymid, t.box.page
+    if any(b.page == page and b.x0 <= x <= b.x1 and b.top <= y <= b.bottom for b in blocks):
+        return Kind.LEFT_OVER
+    top, bottom = body.get(page, (y, y))
+    return Kind.FURNITURE if y > bottom or y < top else Kind.STRAY
+
+
+def body_spans(reader: PageReader) -> dict[int, tuple[float, float]]:
+    """Per page, from the top of the first to the bottom of the last word a pass took (furniture aside)."""
+    spans: dict[int, tuple[float, float]] = {}
+    for t in reader.tokens:
+        if reader.roles.get(id(t), Kind.FURNITURE) is not Kind.FURNITURE:
+            top, bottom = spans.get(t.box.page, (t.box.top, t.box.bottom))
+            spans[t.box.page] = (min(top, t.box.top), max(bottom, t.box.bottom))
+    return spans
+
+
+def block_boxes(reader: PageReader) -> list[Box]:
+    """Where the tables, panels and footnotes stand: each table's extent on each page, each panel's box, and
+    the footnotes of each column of a page with the line below them (where a footnote's next line goes)."""
+    boxes = [b for t in reader.tables for b in table_extent(reader, t).values()]
+    boxes += [r.box for r in reader.rankings] + [e.box for r in reader.rankings for e in r.entries]
+    notes: list[Box] = []
+    for f in reader.footnotes:
+        size = min((tok.size for tok in reader.tokens if reader.roles.get(id(tok)) is Kind.FOOTNOTE
+                    and tok.box.page == f.box.page), default=f.box.height)
+        grown = Box(f.box.page, f.box.x0, f.box.top, f.box.x1, f.box.bottom + NEXT_LINE * size)
+        column = next((i for i, b in enumerate(notes) if b.page == grown.page and min(b.x1, grown.x1) >
+                       max(b.x0, grown.x0)), None)
+        if column is None:
+            notes.append(grown)
+        else:
+            notes[column] = notes[column].union(grown)
+    return boxes + notes
 
 
 def merge_continued(tables: list[FoundTable]) -> tuple[list[FoundTable], dict[int, int]]:

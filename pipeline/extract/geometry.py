@@ -65,6 +65,7 @@ NAME_ALIGNED = 0.5  # a name's wrapped line starts this close to the name column
 NAME_ABOVE = 0.8  # a name's wrapped line stands no higher than this above the first rank's centre
 NAME_BELOW = 1.3  # nor lower than this below the last rank's centre
 PANEL_TITLE_REACH = 6.0  # a panel's title stands at most this far above its first rank
+NEXT_LINE = 1.5  # a footnote's next line stands within this below it (a word there left over is a lost line)
 PANEL_TIE = 2.0  # two tables are about as near a panel when the farther is at most twice as far, plus this
 
 # --- type sizes (ratios of sizes) -----------------------------------------------------------------
