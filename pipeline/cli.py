@@ -14,7 +14,7 @@ import click
 
 from pipeline import __version__
 from pipeline.batch import run_batch
-from pipeline.errors import InputError, PipelineError
+from pipeline.errors import InputError, PipelineError, shown
 from pipeline.guards import DEFAULT_MAX_MEMORY_MIB
 from pipeline.lock import output_lock
 from pipeline.runner import (
@@ -116,9 +116,9 @@ def extract(pdfs, out, allow_unmapped, password, max_pages, timeout, max_memory,
         outcomes = run_batch(paths, opts, jobs, on_done=progress)
     if len(outcomes) > 1:
         ok = sum(1 for o in outcomes if o.exit_code == 0)
-        click.echo(f"summary: {ok} of {len(outcomes)} PDFs extracted", err=True)
+        _say(f"summary: {ok} of {len(outcomes)} PDFs extracted")
         for o in outcomes:
-            click.echo(f"  {'ok    ' if o.exit_code == 0 else f'exit {o.exit_code}'}  {o.path}", err=True)
+            _say(f"  {'ok    ' if o.exit_code == 0 else f'exit {o.exit_code}'}  {o.path}")
     sys.exit(max(o.exit_code for o in outcomes))
 
 
@@ -136,8 +136,8 @@ def panel(out, lock_wait, debug) -> None:
     _setup_logging(debug)
     with _locked(Path(out), "panel", lock_wait):
         written, n_releases, n_revisions = build_panel(Path(out))
-    click.echo(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
-               f"{Path(out) / 'panel'}/ and {written[-1]}", err=True)
+    _say(f"{out}: panel of {n_releases} releases, {n_revisions} revised numbers -> "
+         f"{Path(out) / 'panel'}/ and {written[-1]}")
 
 
 @cli.command(epilog="""\b
@@ -159,7 +159,7 @@ def inspect(pdf, out, password, max_pages, schemas_dir, debug) -> None:
     _setup_logging(debug)
     out = Path(out) if out else Path("output") / "inspect" / Path(pdf).stem
     written = inspect_one(Path(pdf), out, password, max_pages, schemas_dir)
-    click.echo(f"{pdf}: {len(written)} page pictures -> {out}/", err=True)
+    _say(f"{pdf}: {len(written)} page pictures -> {out}/")
 
 
 @cli.command(epilog="""\b
@@ -186,7 +186,7 @@ def claims(texts, out, lock_wait, schemas_dir, debug) -> None:
         outcomes = run_claims(list(texts), Path(out), schemas_dir, debug=debug)
     for outcome in outcomes:
         for line in outcome.lines:
-            click.echo(line, err=True)
+            _say(line)
     sys.exit(max(o.exit_code for o in outcomes))
 
 
@@ -206,7 +206,7 @@ def dictionary(out, schemas_dir, debug) -> None:
         click.echo(render_dictionary(schemas_dir), nl=False)
         return
     written = write_dictionary(out, schemas_dir)
-    click.echo(f"data dictionary -> {written}", err=True)
+    _say(f"data dictionary -> {written}")
 
 
 @contextmanager
@@ -214,7 +214,7 @@ def _locked(out: Path, command: str, wait: float):
     """Hold OUT's lock around the block (another run holding it is a PipelineError), saying what it found."""
     with output_lock(out, command, wait) as notes:
         for line in notes:
-            click.echo(line, err=True)
+            _say(line)
         yield
 
 
@@ -225,14 +225,19 @@ def _progress(total: int):
         done[0] += 1
         prefix = f"[{done[0]}/{total}] " if total > 1 else ""
         for line in outcome.lines:
-            click.echo(prefix + line, err=True)
+            _say(prefix + line)
         if outcome.traceback and (outcome.exit_code != 0) and logging.getLogger().level == logging.DEBUG:
-            click.echo(outcome.traceback, err=True)
+            click.echo(outcome.traceback, err=True)  # as it is: many lines
     return report
 
 
+def _say(line: str) -> None:
+    """One line on stderr, printable whatever bytes the file names in it hold (``errors.shown``)."""
+    click.echo(shown(line), err=True)
+
+
 def _fail(code: int, line: str) -> None:
-    click.echo(line, err=True)
+    _say(line)
     sys.exit(code)
 
 

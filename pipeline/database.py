@@ -20,6 +20,7 @@ import pandas as pd
 
 from pipeline.contract import DATABASE_TABLES, DATABASE_VIEWS, Column
 from pipeline.errors import InputError
+from pipeline.vintages import read_parquet
 
 FILE_NAME = "jaarcijfers.sqlite"
 SCHEMA_VERSION = 1  # PRAGMA user_version: raised when a table or view changes shape
@@ -124,7 +125,7 @@ def database_frames(paths: list[Path], panel: pd.DataFrame) -> dict[str, pd.Data
     (``paths``: each release's observations.parquet)."""
     frames = {"observations": panel, "releases": pd.DataFrame([release_row(p.parent) for p in paths])}
     for name in ("top_nationalities", "footnotes"):
-        frames[name] = pd.concat([pd.read_parquet(p.parent / f"{name}.parquet") for p in paths], ignore_index=True)
+        frames[name] = pd.concat([read_parquet(p.parent / f"{name}.parquet") for p in paths], ignore_index=True)
     return frames
 
 

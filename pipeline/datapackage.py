@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 from pipeline import __version__, contract
+from pipeline.errors import shown
 from pipeline.model import Release
 from pipeline.schemas import Schemas
 
@@ -79,7 +80,7 @@ def descriptor(release: Release, pdf: Path, schemas: Schemas) -> dict:
                        "in the PDF. Extracted and validated by the jaarcijfers pipeline.",
         "version": str(year),
         "sources": [{"title": f"Immigratie- en Naturalisatiedienst (IND): {release.title or f'Jaarcijfers - {year}'}",
-                     "path": Path(pdf).name, "publisher": "Immigratie- en Naturalisatiedienst (IND)",
+                     "path": shown(Path(pdf).name), "publisher": "Immigratie- en Naturalisatiedienst (IND)",
                      "url": PUBLISHER_PAGE,
                      "release_year": year, "sha256": sha256(Path(pdf))}],
         "pipeline": {"name": "jaarcijfers", "version": __version__},

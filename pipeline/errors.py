@@ -7,9 +7,32 @@ codes (``exit_code``); it never builds messages of its own.
 
 from __future__ import annotations
 
+import os
+import unicodedata
 from pathlib import Path
 
 from pipeline.model import MAPPING, CheckResult, Problem, ProblemKind, Report
+
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def shown(text: str | os.PathLike) -> str:
+    """``text`` (a path, a file name, a message) as one printable line of valid UTF-8: the bytes of a name
+    that are not UTF-8 (which Python keeps as lone surrogates) as ``\\xff``, control and line-breaking
+    characters as ``\\n``, ``\\t``, ``\\x1b``, ``\\u2028``. Every line printed and every file name written
+    into an output goes through it."""
+    out = []
+    for ch in os.fspath(text):
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:  # os.fsdecode's surrogateescape of byte code - 0xDC00
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif unicodedata.category(ch) in ("Cc", "Cs", "Zl", "Zp"):
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 class PipelineError(Exception):

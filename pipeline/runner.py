@@ -232,11 +232,11 @@ def build_panel(out: Path) -> tuple[list[Path], int, int]:
 
     from pipeline.database import FILE_NAME, database_frames
     from pipeline.staging import replaced_directory
-    from pipeline.vintages import find_releases, releases_to_panel
+    from pipeline.vintages import find_releases, read_parquet, releases_to_panel
     from pipeline.write import frame_to_csv, frame_to_parquet, write_database
 
     paths = find_releases(out)
-    panel, revisions = releases_to_panel([pd.read_parquet(p) for p in paths])
+    panel, revisions = releases_to_panel([read_parquet(p) for p in paths])
     directory = out / "panel"
     with replaced_directory(directory) as stage:
         frame_to_csv(panel, stage("observations.csv"))

@@ -11,7 +11,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from pipeline.errors import describe
+from pipeline.errors import describe, shown
 from pipeline.model import CheckResult, Report
 
 SHOWN = 50  # sentences per check in validation.md; validation.json has them all
@@ -19,7 +19,7 @@ SHOWN = 50  # sentences per check in validation.md; validation.json has them all
 
 def report_to_json(report: Report) -> str:
     doc = {
-        "source": Path(report.source).name,
+        "source": shown(Path(report.source).name),
         "release_year": report.release_year,
         "ok": report.ok,
         "summary": {v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
@@ -45,7 +45,7 @@ def verdict_line(report: Report) -> str:
 def report_to_markdown(report: Report) -> str:
     failed = [r for r in report.results if r.verdict == "failed"]
     warnings = [r for r in report.results if r.verdict == "warning"]
-    lines = [f"# {Path(report.source).name}: {verdict_line(report)}", "", _opening(report), ""]
+    lines = [f"# {shown(Path(report.source).name)}: {verdict_line(report)}", "", _opening(report), ""]
     for title, results in (("Failed checks", failed), ("Warnings", warnings)):
         if results:
             lines += [f"## {title}", ""]

@@ -27,6 +27,13 @@ def find_releases(directory: Path) -> list[Path]:
     return found
 
 
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """``pd.read_parquet`` from an open file: pyarrow takes a path only when its name is valid UTF-8, and
+    an output folder's name need not be."""
+    with open(path, "rb") as fh:
+        return pd.read_parquet(fh, columns=columns)
+
+
 def releases_to_panel(frames: list[pd.DataFrame]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Concatenate releases (vintages) and compare each printed number with the next release printing it."""
     panel = pd.concat(frames, ignore_index=True).sort_values(

@@ -9,6 +9,7 @@ pictures) and keeps the data files of the last good release, in the same one ste
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -59,7 +60,8 @@ def frame_to_csv(df: pd.DataFrame, path: Path) -> None:
 
 
 def frame_to_parquet(df: pd.DataFrame, path: Path) -> None:
-    df.to_parquet(path, index=False, engine="pyarrow")
+    with open(path, "wb") as fh:  # pyarrow takes a path only when it is valid UTF-8; a file, whatever its name
+        df.to_parquet(fh, index=False, engine="pyarrow")
 
 
 def write_release(release: Release, report: Report, directory: Path, extra: dict[str, str] | None = None) -> list[Path]:
@@ -116,9 +118,9 @@ def write_database(frames: dict[str, pd.DataFrame], path: Path) -> Path:
 
     conn = build(frames)
     try:
-        with replaced_file(path) as tmp:
+        with replaced_file(path) as tmp, _utf8_name(tmp) as name:
             try:
-                conn.execute("VACUUM INTO ?", (str(tmp),))
+                conn.execute("VACUUM INTO ?", (name,))
             except sqlite3.Error as exc:
                 raise OutputError(path, f"could not write the database ({exc}).",
                                   "Check that the folder is writable and has free space; the earlier "
@@ -126,3 +128,18 @@ def write_database(frames: dict[str, pd.DataFrame], path: Path) -> Path:
     finally:
         conn.close()
     return path
+
+
+@contextmanager
+def _utf8_name(path: Path) -> Iterator[str]:
+    """A name SQLite can take for ``path`` (its SQL strings are UTF-8): ``path`` itself, or, when the folder's
+    name holds other bytes, a temporary file elsewhere whose bytes are copied to ``path`` afterwards."""
+    name = os.fspath(path)
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        with tempfile.TemporaryDirectory(prefix="jaarcijfers-") as folder:
+            yield os.path.join(folder, "database.sqlite")
+            shutil.copyfile(os.path.join(folder, "database.sqlite"), path)
+        return
+    yield name

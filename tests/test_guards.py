@@ -3,6 +3,7 @@ pictures of a failing release within the limits, workers that die with their par
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -15,7 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import ROOT, hostile
+from conftest import RAW_2023, ROOT, hostile
 from pipeline import pictures
 from pipeline.errors import InputError
 from pipeline.extract.source import open_pdf
@@ -219,3 +220,42 @@ def alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie is dead, waiting for init
     except FileNotFoundError:
         return False
+
+
+# --- file names ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name, printed", [
+    ("ind-jaarcijfers-2023.pdf", "ind-jaarcijfers-2023.pdf"),
+    ("Oekraïne €.pdf", "Oekraïne €.pdf"),
+    (os.fsdecode(b"ind\xff.pdf"), "ind\\xff.pdf"),  # not UTF-8: Python holds the byte as a lone surrogate
+    ("new\nline\r\tand\x1b[31m.pdf", "new\\nline\\r\\tand\\x1b[31m.pdf"),
+    ("line\u2028separator.pdf", "line\\u2028separator.pdf"),
+])
+def test_any_name_is_shown_on_one_printable_line(name, printed):
+    from pipeline.errors import shown
+
+    assert shown(name) == printed
+    printed.encode("utf-8")
+
+
+def test_a_pdf_and_an_out_folder_named_with_any_bytes_work(tmp_path):
+    """Regression: a non-UTF-8 name was 'internal error (UnicodeEncodeError)', a newline split the line."""
+    folder = os.fsencode(tmp_path)
+    pdf = os.fsdecode(folder + b"/ind\xff\nx.pdf")
+    out = os.fsdecode(folder + b"/out\xfe")
+    Path(pdf).write_bytes(RAW_2023.read_bytes())
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", pdf, "--out", out], cwd=ROOT,
+                            capture_output=True, timeout=120)
+    shown_pdf, shown_out = f"{tmp_path}/ind\\xff\\nx.pdf", f"{tmp_path}/out\\xfe"
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.decode("utf-8").splitlines()
+    assert lines[0] == (f"{shown_pdf}: ok, release 2023: 324 numbers, 30 top-3 entries, 8 footnotes -> "
+                        f"{shown_out}/2023/")
+    assert all(line.startswith(f"{shown_pdf}: ") for line in lines)
+    package = json.loads((Path(out) / "2023" / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["sources"][0]["path"] == "ind\\xff\\nx.pdf"
+    panel = subprocess.run([sys.executable, "-m", "pipeline", "panel", "--out", out], cwd=ROOT,
+                           capture_output=True, timeout=120)
+    assert panel.returncode == 0, panel.stderr
+    assert (Path(out) / "jaarcijfers.sqlite").stat().st_size > 0

@@ -55,8 +55,10 @@ def choose_release(files: dict[int, Path], text_year: int | None, directory: Pat
 def read_release(path: Path, release_year: int) -> ReleaseData:
     import pandas as pd
 
+    from pipeline.vintages import read_parquet
+
     try:
-        df = pd.read_parquet(path, columns=COLUMNS)
+        df = read_parquet(path, columns=COLUMNS)
     except Exception as exc:  # a damaged or foreign file: one line, what to do
         raise InputError(path, f"cannot be read as a release ({type(exc).__name__}: {str(exc)[:120]}).",
                          "Rerun `jaarcijfers extract` into this folder.") from None

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from pipeline.errors import shown
 from pipeline.model import Release, Report
 from pipeline.report.images import Page, pages_view
 from pipeline.report.trend import Trend, trend_view
@@ -207,7 +208,9 @@ def render_report(release: Release, report: Report, pictures: list, areas: tuple
 
 def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
     """This release's observations after those of every earlier release in ``files``."""
-    earlier = [pd.read_parquet(f) for f in files if int(Path(f).parent.name) < release.release_year]
+    from pipeline.vintages import read_parquet
+
+    earlier = [read_parquet(f) for f in files if int(Path(f).parent.name) < release.release_year]
     return pd.concat([*earlier, release.observations], ignore_index=True)
 
 
@@ -219,7 +222,7 @@ def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[
     from pipeline.datapackage import sha256
     from pipeline.pictures import inspect_pdf
 
-    provenance = {"source": Path(pdf).name, "sha256": sha256(Path(pdf)), "version": __version__}
+    provenance = {"source": shown(Path(pdf).name), "sha256": sha256(Path(pdf)), "version": __version__}
     return render_report(release, report, list(inspect_pdf(pdf, raw, password)), raw.pages, vintages(release, files),
                          provenance)
 
