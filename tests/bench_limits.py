@@ -44,26 +44,14 @@ def large_release(copies: int = 4) -> dict:
     return big
 
 
-def failing_huge_page(path: Path) -> None:
-    """A release that fails (all tables but one missing) on a page of 14,400 pt square: its picture."""
-    from reportlab.pdfgen import canvas
-
-    c = canvas.Canvas(str(path), pagesize=(14400, 14400), invariant=1)
-    c.setFont("Helvetica", 10)
-    c.drawString(50, 14350, "Jaarcijfers - 2023")
-    c.drawString(50, 14330, "Familie & Gezin")
-    for i, text in enumerate(["2023", "2022", "2021"]):
-        c.drawRightString(400 + 60 * i, 14330, text)
-    c.save()
-
-
 def cases() -> dict[str, tuple[Path, int]]:
     """name -> (PDF, the exit code it must end with), written once."""
     FOLDER.mkdir(parents=True, exist_ok=True)
     h = hostile()
     made = {
         "large release, 20 pages, failing (pictures of every page)": ("large-20-pages.pdf", 1, None),
-        "page of 14,400 pt square, failing (its picture)": ("huge-page.pdf", 1, failing_huge_page),
+        "page of 14,400 pt square, failing (its picture)": ("huge-page.pdf", 1,
+                                                            lambda p: h.failing_release(p, (14400, 14400))),
         "content stream of 2.2 GB, Flate inside Flate": ("flate-in-flate.pdf", 2,
                                                          lambda p: p.write_bytes(h.flate_in_flate_bomb(2200))),
         "object stream of 2.2 GB holding the catalog": ("object-stream.pdf", 2,

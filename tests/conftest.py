@@ -47,6 +47,11 @@ def generator():
 
 
 @lru_cache(maxsize=None)
+def mutations():
+    return _load_module("fixture_mutations", FIXTURES / "mutations.py")
+
+
+@lru_cache(maxsize=None)
 def hostile():
     return _load_module("fixture_hostile", FIXTURES / "hostile.py")
 

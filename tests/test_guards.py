@@ -112,28 +112,13 @@ def test_a_memory_error_under_the_limit_is_the_memory_line():
 # --- pictures of a failing release ---------------------------------------------------------------------
 
 
-def failing_release(path: Path, pagesize=(595, 842)) -> Path:
-    """A PDF that reads as a release but misses all its tables but one: exit 1, pictures drawn."""
-    from reportlab.pdfgen import canvas
-
-    c = canvas.Canvas(str(path), pagesize=pagesize, invariant=1)
-    c.setFont("Helvetica", 10)
-    top = pagesize[1] - 50
-    c.drawString(50, top, "Jaarcijfers - 2023")
-    c.drawString(50, top - 20, "Familie & Gezin")
-    for i, text in enumerate(["2023", "2022", "2021"]):
-        c.drawRightString(400 + 60 * i, top - 20, text)
-    c.save()
-    return path
-
-
 def test_pictures_of_a_page_of_the_largest_size_stay_within_the_pixel_budget(tmp_path):
     """14,400 pt square (the most the PDF standard allows) is 484 million pixels at 110 dpi: capped."""
-    pdf = failing_release(tmp_path / "huge.pdf", pagesize=(14400, 14400))
+    pdf = H.failing_release(tmp_path / "huge.pdf", pagesize=(14400, 14400))
     [picture] = pictures.render_pages(pdf, None, 1)
     assert picture.width == picture.height
     assert 0.99 * pictures.PIXEL_BUDGET <= picture.width * picture.height <= pictures.PIXEL_BUDGET
-    [a4] = pictures.render_pages(failing_release(tmp_path / "a4.pdf"), None, 1)
+    [a4] = pictures.render_pages(H.failing_release(tmp_path / "a4.pdf"), None, 1)
     assert a4.size == (math.ceil(595 * 110 / 72), math.ceil(842 * 110 / 72))  # an ordinary page: 110 dpi
 
 
@@ -155,7 +140,7 @@ def pdfium_fails(*args):
     (dies, "the process drawing them died"),
 ])
 def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_path, monkeypatch, draw, reason):
-    pdf = failing_release(tmp_path / "release.pdf")
+    pdf = H.failing_release(tmp_path / "release.pdf")
     monkeypatch.setattr(pictures, "inspect_pdf", draw)  # the drawing child is forked: it sees this
     outcome = run_one(str(pdf), Options(out=tmp_path / "out"))
     assert outcome.exit_code == 1

@@ -15,6 +15,7 @@ from reportlab.lib.pdfencrypt import StandardEncryption
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
+from conftest import mutations
 from pipeline.errors import GuardError, InputError
 from pipeline.datapackage import sha256
 from pipeline.extract.source import open_pdf
@@ -226,24 +227,14 @@ def test_the_file_is_closed_after_a_failure(tmp_path, encrypted):
 
 # --- any byte sequence: a good PDF or one InputError ----------------------------------------------------
 
-MUTATION = st.tuples(st.sampled_from(["flip", "replace", "delete"]),
-                     st.integers(0, len(GOOD_BYTES) - 1), st.integers(0, 255))
+MUTATIONS = mutations()  # bytes flipped, replaced, deleted; ranges deleted, duplicated; in streams or anywhere
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(mutations=st.lists(MUTATION, min_size=1, max_size=20))
-def test_mutated_release_opens_or_raises_input_error(tmp_path, mutations):
-    data = bytearray(GOOD_BYTES)
-    for op, pos, value in mutations:
-        pos %= len(data)
-        if op == "flip":
-            data[pos] ^= 1 << (value % 8)
-        elif op == "replace":
-            data[pos] = value
-        else:
-            del data[pos]
+@given(edits=st.lists(MUTATIONS.strategy(), min_size=1, max_size=20))
+def test_mutated_release_opens_or_raises_input_error(tmp_path, edits):
     path = tmp_path / "mutated.pdf"
-    path.write_bytes(bytes(data))
+    path.write_bytes(MUTATIONS.mutate(GOOD_BYTES, edits))
     try:
         pdf = open_pdf(path)
     except InputError:
