@@ -10,7 +10,7 @@ jaarcijfers = echo "jaarcijfers $(1)"; $(PY) -m pipeline $(1) || { rc=$$?; \
 	echo "jaarcijfers $(firstword $(1)) exited $$rc: see the lines above" >&2; exit $$rc; }
 
 .DEFAULT_GOAL := help
-.PHONY: help extract test bench profile inspect panel docs clean
+.PHONY: help extract test bench profile sweep inspect panel docs clean
 
 help: ## show this help
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -35,6 +35,10 @@ PDF ?= tests/fixtures/ind-jaarcijfers-2023-reconstruction.pdf
 profile: $(STAMP) ## where one extract's CPU and wall time go, stage by stage (PDF=file.pdf, default the reconstruction)
 	$(PY) tests/bench_profile.py "$(PDF)"
 
+SEEDS ?= 500
+sweep: $(STAMP) ## read SEEDS (500) random layouts of the 2023 and 2024 releases back; report in .sweep/
+	$(PY) tests/sweep.py --seeds $(SEEDS)
+
 inspect: $(STAMP) ## pictures of what was found on each page of every raw/*.pdf, in output/inspect/
 	for f in raw/*.pdf; do $(PY) -m pipeline inspect "$$f" || exit $$?; done
 
@@ -44,5 +48,5 @@ panel: $(STAMP) ## combine every release under output/ into output/panel/ and ou
 docs: $(STAMP) ## regenerate docs/data-dictionary.md from schemas/
 	$(PY) -m pipeline dictionary --out docs/data-dictionary.md
 
-clean: ## remove output/ and generated fixtures
-	rm -rf output tests/fixtures/generated .bench
+clean: ## remove output/, generated fixtures, .bench/ and .sweep/
+	rm -rf output tests/fixtures/generated .bench .sweep
