@@ -49,25 +49,25 @@ def _schemas():
 
 
 def read_release(path: Path):
-    """(exit code, lines, release) as `jaarcijfers extract` would give them, nothing written."""
-    from pipeline.errors import PipelineError
-    from pipeline.extract import extract_pdf
+    """(exit code, lines, release) as `jaarcijfers extract` gives them (pipeline.runner.process), with
+    nothing written and no page pictures drawn; test_sweep checks that the two agree."""
+    from pipeline.errors import PipelineError, release_failed
+    from pipeline.extract import check_recognized, extract_pdf
     from pipeline.normalize import normalize
-    from pipeline.runner import failure_error
     from pipeline.validate import validate
 
     schemas = _schemas()
     try:
         raw = extract_pdf(path, schemas)
         release = normalize(raw, schemas)
+        check_recognized(path, raw, known_tables=bool((release.observations["table_id"].fillna("") != "").any()))
         report = validate(release, raw, schemas)
+        if not report.ok:
+            raise release_failed(path, report, Path("release"))
     except PipelineError as exc:
         return exc.exit_code, tuple(getattr(exc, "details", None) or [exc.message]), None
     except Exception as exc:  # what run_one reports as an internal error
         return 1, (f"{path}: internal error ({type(exc).__name__}: {exc}).",), None
-    if not report.ok:
-        err = failure_error(path, report, Path("release"))
-        return err.exit_code, tuple(err.details), None
     return 0, (), release
 
 
@@ -136,6 +136,7 @@ _KINDS = (  # (pattern, kind): the first that matches a line of a loud failure n
     (r"unknown (table title|row label|panel title|panel|nationality)", lambda m: f"unknown {m.group(1)}"),
     (r"check (\w+) failed", lambda m: f"check {m.group(1)} failed"),
     (r"internal error \((\w+)", lambda m: f"internal error {m.group(1)}"),
+    (r"footnote \S+ \(page \d+\) has no marker", lambda m: "footnote without a marker"),
 )
 
 
@@ -145,6 +146,7 @@ def kind_of(line: str) -> str:
         m = re.search(pattern, line)
         if m:
             return kind(m)
+    line = re.split(r"; see |: add it|\. Check that", line)[0]
     return re.sub(r"\d+", "N", re.sub(r"'[^']*'", "'…'", line))[:100]
 
 
@@ -166,16 +168,21 @@ def kinds(o: Outcome) -> tuple[str, ...]:
     return tuple(sorted({f"exit {o.exit_code}: {kind_of(line)}" for line in o.lines}))
 
 
+# Parameters turned back together: the sizes keep their proportions (a heading never as small as the text).
+TOGETHER = (("body", "leading", "heading_size", "title_size", "fn_size", "fn_leading"),)
+
+
 def shrink(spec: dict, layout, seed: int, kind: str, run=outcome):
     """The smallest set of parameters that still gives the problem ``kind`` (one of ``kinds``): each
-    parameter that differs from the baseline is turned back to it, and kept there while the problem stays,
-    until nothing changes. Returns (layout, runs)."""
+    parameter that differs from the baseline (or group of them, ``TOGETHER``) is turned back to it, and kept
+    there while the problem stays, until nothing changes. Returns (layout, runs)."""
     base = gen.BASELINE
     current, runs, changed = layout, 0, True
     while changed:
         changed = False
-        for name in list(current.changed()):
-            candidate = dataclasses.replace(current, **{name: getattr(base, name)})
+        units = dict.fromkeys(next((g for g in TOGETHER if n in g), (n,)) for n in current.changed())
+        for unit in units:
+            candidate = dataclasses.replace(current, **{n: getattr(base, n) for n in unit})
             if not gen.fits(candidate, spec):
                 continue
             runs += 1

@@ -2,10 +2,12 @@
 size on the baseline (glued to its word, a blank apart, or as ``1)``), a footnote id glued to its text
 (``1Deelproduct``), each footnote indent style, and a count with its marker glued on (``1902``).
 
-The generator's drawing of markers and footnote lines is replaced for these tests (``monkeypatch``); all
+The generator prints them as layout parameters (``markers``, ``marker_space``, ``fn_id``, ``fn_indent``); all
 else is the 2023 release in the generator's fixed layouts, which must read back as the golden set."""
 
 from __future__ import annotations
+
+import dataclasses
 
 import pandas as pd
 import pytest
@@ -15,37 +17,13 @@ from conftest import assert_same_dataset, generator, golden_frames, run_pipeline
 gen = generator()
 
 
-def _full_size_markers(monkeypatch, space: str, paren: bool) -> None:
-    """Markers printed in the word's own font and size on its baseline, ``space`` after the word."""
-    def marker_text(markers):
-        return ",".join(markers) + (")" if paren else "")
-
-    def marker_w(self, markers, size):
-        return self.w(space + marker_text(markers), self.regular, size) if markers else 0.0
-
-    def rich(self, x, y, s, markers, font, size, color=gen.BLACK):
-        self.text(x, y, s + (space + marker_text(markers) if markers else ""), font, size, color)
-        return self.w(s, font, size) + marker_w(self, markers, size)
-
-    monkeypatch.setattr(gen._Renderer, "marker_w", marker_w)
-    monkeypatch.setattr(gen._Renderer, "rich", rich)
-
-
-def _footnote_lines(monkeypatch, indent: str, glued: bool = False) -> None:
-    """Footnote ids at full size; ``indent``: ``hanging`` (the next lines under the text), ``first_line``
-    (the first line indented, the next at the margin) or ``flush`` (the next lines at the id)."""
-    def draw_footnote_line(self, fid, k, top):
-        b = self.base(top, 0, self.fn_lh, self.fn_size)
-        line = self.footnote_lines(fid)[k]
-        if k == 0:
-            x = self.left + (1.5 * self.fn_size if indent == "first_line" else 0.0)
-            self.text(x, b, f"{fid}{'' if glued else ' '}{line}", self.regular, self.fn_size)
-        else:
-            self.text(self.left + (self.fn_id_w(fid) if indent == "hanging" else 0.0), b, line, self.regular,
-                      self.fn_size)
-
-    monkeypatch.setattr(gen._Renderer, "fn_raised", False)
-    monkeypatch.setattr(gen._Renderer, "draw_footnote_line", draw_footnote_line)
+def _layout(name: str, space: str, paren: bool, indent: str):
+    """The named layout with markers printed in the word's own font and size on its baseline, ``space``
+    after the word; footnote ids at full size (glued to the text when ``space`` is empty), ``indent``:
+    ``hanging`` (the next lines under the text), ``first_line`` (the first line indented, the next at the
+    margin) or ``flush`` (the next lines at the id)."""
+    return dataclasses.replace(gen.NAMED[name], markers="paren" if paren else "baseline", marker_space=bool(space),
+                               fn_id="plain" if space else "glued", fn_indent=indent)
 
 
 def _assert_golden(path, what: str):
@@ -62,10 +40,9 @@ def _assert_golden(path, what: str):
     ("nospace", " ", False, "hanging"),  # Gezin 1 without any blank in the text layer
     ("sidebyside", "", True, "first_line"),  # Gezin1); footnotes under tables side by side, read per column
 ])
-def test_full_size_markers_and_footnote_indents(tmp_path, monkeypatch, spec_2023, layout, space, paren, indent):
-    _full_size_markers(monkeypatch, space, paren)
-    _footnote_lines(monkeypatch, indent, glued=not space)
-    raw = _assert_golden(gen.render(spec_2023, layout, tmp_path / f"{layout}.pdf"), f"{layout} {indent}")
+def test_full_size_markers_and_footnote_indents(tmp_path, spec_2023, layout, space, paren, indent):
+    pdf = gen.render(spec_2023, _layout(layout, space, paren, indent), tmp_path / f"{layout}.pdf")
+    raw = _assert_golden(pdf, f"{layout} {indent}")
     family = next(t for t in raw.tables if t.title == "Familie & Gezin")
     assert family.markers == ("1",) and family.printed == f"Familie & Gezin{space}1{')' if paren else ''}"
     assert sorted((f.id for f in raw.footnotes), key=int) == [str(i) for i in range(1, 9)]

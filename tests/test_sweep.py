@@ -85,6 +85,20 @@ def test_the_generator_refuses_what_a_reader_could_not_read():
     assert not gen.fits(narrow, sc.spec_for(2023))
 
 
+def test_reading_in_process_gives_what_the_command_gives(tmp_path):
+    """sweep_check.read_release (no files, no pictures) and `jaarcijfers extract` (run_one) agree on a
+    failing release: the same exit code and the same lines, but for where the report went."""
+    from pipeline.runner import Options, run_one
+
+    pdf = tmp_path / "release.pdf"
+    pdf.write_bytes(gen.render_layout(sc.spec_for(2023), gen.from_dict({"running": "header"})))
+    code, lines, _ = sc.read_release(pdf)
+    got = run_one(str(pdf), Options(out=tmp_path / "out"))
+    assert code == got.exit_code == 1
+    where = str(tmp_path / "out" / "2023")
+    assert [ln.split(" Page pictures")[0].replace(where, "release") for ln in got.lines] == list(lines)
+
+
 def _ids(entries):
     return [f"{e['year']}-seed{e['seed']}" for e in entries]
 
