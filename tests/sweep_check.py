@@ -137,6 +137,12 @@ _KINDS = (  # (pattern, kind): the first that matches a line of a loud failure n
     (r"check (\w+) failed", lambda m: f"check {m.group(1)} failed"),
     (r"internal error \((\w+)", lambda m: f"internal error {m.group(1)}"),
     (r"footnote \S+ \(page \d+\) has no marker", lambda m: "footnote without a marker"),
+    (r"footnote \S+ is printed twice", lambda m: "footnote printed twice"),
+    (r"is left over inside a table, panel or footnote", lambda m: "word left over inside a table, panel or footnote"),
+    (r"wrapped labels of table .* cannot be split", lambda m: "wrapped labels cannot be split"),
+    (r"panel .* stands beside, above or below no table", lambda m: "panel beside no table"),
+    (r"panel .* stands (\w+) of table .* but schemas/ gives its heading", lambda m: f"panel {m.group(1)} of "
+     "another table than its heading names"),
 )
 
 

@@ -98,20 +98,15 @@ def test_a_date_or_an_address_in_a_margin_of_one_page_is_furniture_once_all_else
     assert {reader.roles[id(t)] for t in note} == {Kind.FOOTNOTE}
 
 
-def test_a_release_with_its_title_beside_a_running_header_and_numbered_pages(tmp_path, monkeypatch, spec_2023):
-    """Made by the generator: the issuer and a date at the right of the release title, on its line, and
-    ``- n -`` centred at the foot of every page; the release reads back as the golden set."""
+def test_a_release_with_its_title_beside_a_running_header_and_numbered_pages(tmp_path, spec_2023):
+    """Made by the generator: the issuer and a date (``ISSUER``) at the right of the release title, on its
+    line, and ``- n -`` centred at the foot of every page; the release reads back as the golden set."""
+    import dataclasses
+
     gen = generator()
-
-    def furniture(self, page, n, total):
-        self.text(self.left, self.title_baseline, str(self.spec["title"]), self.bold, self.title_size)
-        self.rtext(self.R, self.title_baseline, ISSUER, self.regular, self.fn_size)
-        s = f"- {n} -"
-        self.text((self.W - self.w(s, self.regular, self.fn_size)) / 2, self.H - 0.45 * self.bottom_margin, s,
-                  self.regular, self.fn_size)
-
-    monkeypatch.setattr(gen._CLASSES["portrait"], "furniture", furniture)
-    raw, release, report = run_pipeline(str(gen.render(spec_2023, "portrait", tmp_path / "header.pdf")))
+    layout = dataclasses.replace(gen.NAMED["portrait"], running="header", page_number="- {n} -",
+                                 page_number_pos="centre")
+    raw, release, report = run_pipeline(str(gen.render(spec_2023, layout, tmp_path / "header.pdf")))
     assert [(a.text, a.box) for a in raw.unaccounted] == []
     assert raw.title == "Jaarcijfers - 2023"
     pages = raw.page_count
