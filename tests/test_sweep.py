@@ -87,11 +87,15 @@ def test_the_generator_refuses_what_a_reader_could_not_read():
 
 def test_reading_in_process_gives_what_the_command_gives(tmp_path):
     """sweep_check.read_release (no files, no pictures) and `jaarcijfers extract` (run_one) agree on a
-    failing release: the same exit code and the same lines, but for where the report went."""
+    failing release (a total that does not add up): the same exit code and lines, but for where the report
+    went."""
     from pipeline.runner import Options, run_one
 
+    spec = sc.spec_for(2023)
+    staffing = next(t for s in spec["sections"] for t in s["tables"] if t["id"] == "staffing")
+    next(r for r in staffing["rows"] if r["id"] == "total_staff")["values"][0] = "6.040"
     pdf = tmp_path / "release.pdf"
-    pdf.write_bytes(gen.render_layout(sc.spec_for(2023), gen.from_dict({"running": "header"})))
+    pdf.write_bytes(gen.render_layout(spec, gen.BASELINE))
     code, lines, _ = sc.read_release(pdf)
     got = run_one(str(pdf), Options(out=tmp_path / "out"))
     assert code == got.exit_code == 1
