@@ -112,13 +112,13 @@ def test_an_ambiguous_marker_stops_with_a_line_that_says_so():
                     "remove one of the two texts from schemas/tables.yaml.")
 
 
-def _words(x: float, top: float, text: str, size: float = 8.0):
+def _words(x: float, top: float, text: str, size: float = 8.0, page: int = 1):
     from pipeline.model import Box, Token
 
     out = []
     for word in text.split():
         width = 0.5 * size * len(word)
-        out.append(Token(word, Box(1, x, top, x + width, top + size), size))
+        out.append(Token(word, Box(page, x, top, x + width, top + size), size))
         x += width + 0.3 * size
     return out
 
@@ -137,6 +137,58 @@ def test_footnotes_side_by_side_are_read_per_column():
     notes = find_footnotes(reader, reader.page_lines, {"1", "2"}, {0: 8.0})
     assert [(n.id, n.text) for n in notes] == [("1", "Eerste voetnoot loopt door tot hier."),
                                               ("2", "Tweede voetnoot verder hier.")]
+
+
+def _two_pages(foot, top):
+    """A reader of two pages: ``foot`` at the foot of the first, ``top`` on the second (lists of tokens)."""
+    from pipeline.extract.reader import PageReader
+    from pipeline.model import Box
+    from pipeline.schemas import Schemas
+
+    return PageReader(Schemas().layout, [foot, top], [Box(1, 0, 0, 600, 800), Box(2, 0, 0, 600, 800)])
+
+
+def test_a_footnote_goes_on_at_the_top_of_the_next_page():
+    """The last line of footnote 2 stands alone at the top of the next page, in footnote type and with no
+    id: it is footnote 2's, and so are the lines after it in its column, up to the next id."""
+    from pipeline.extract.notes import find_footnotes
+
+    reader = _two_pages(_words(50, 700, "1 Eerste voetnoot.") + _words(50, 710, "2 Tweede voetnoot loopt"),
+                        _words(60, 40, "door op de volgende", page=2) + _words(50, 50, "pagina.", page=2)
+                        + _words(50, 60, "3 Derde voetnoot.", page=2))
+    notes = find_footnotes(reader, reader.page_lines, {"1", "2", "3"}, {0: 8.0})
+    assert [(n.id, n.text) for n in notes] == [("1", "Eerste voetnoot."),
+                                              ("2", "Tweede voetnoot loopt door op de volgende pagina."),
+                                              ("3", "Derde voetnoot.")]
+    assert not reader.doubtful
+
+
+def test_a_footnote_line_at_the_top_of_a_page_that_two_footnotes_could_go_on_with_is_left_over():
+    """Two footnotes side by side at the foot of a page, and a line in their type across both columns at the
+    top of the next: whose it is stays open, so its words are left over (loud), never given to either."""
+    from pipeline.extract.assemble import role_of
+    from pipeline.extract.notes import find_footnotes
+    from pipeline.model import Kind
+
+    top = _words(100, 40, "dit loopt over beide kolommen van de pagina", page=2)
+    reader = _two_pages(_words(50, 700, "1 Eerste voetnoot") + _words(220, 700, "2 Tweede voetnoot"), top)
+    notes = find_footnotes(reader, reader.page_lines, {"1", "2"}, {0: 8.0})
+    assert [(n.id, n.text) for n in notes] == [("1", "Eerste voetnoot"), ("2", "Tweede voetnoot")]
+    assert {role_of(reader, t, [], {}) for t in top} == {Kind.LEFT_OVER}
+
+
+def test_a_small_line_at_the_top_of_a_page_after_a_page_that_ends_with_a_table_is_no_footnote():
+    """The page before ends with a row, below its footnote: the footnote ended there; a small line at the top
+    of the next page does not go on with it (and, there being no footnote at that foot, is left over)."""
+    from pipeline.extract.notes import find_footnotes
+    from pipeline.model import Kind
+
+    row = _words(50, 720, "Aanvragen 41.820")
+    reader = _two_pages(_words(50, 700, "1 Eerste voetnoot") + row, _words(50, 40, "los woord", page=2))
+    reader.claim(row, Kind.LABEL)
+    notes = find_footnotes(reader, reader.page_lines, {"1"}, {0: 8.0})
+    assert [(n.id, n.text) for n in notes] == [("1", "Eerste voetnoot")]
+    assert len(reader.doubtful) == 2
 
 
 def test_labels_that_differ_only_in_their_number_are_a_sequence_not_markers():

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from pipeline.extract.continued import continued_from
 from pipeline.extract.geometry import NEXT_LINE, enclosing
-from pipeline.extract.headers import columns_overlap, reading_order
+from pipeline.extract.headers import reading_order
 from pipeline.extract.placement import table_extent
 from pipeline.extract.words import HAS_DIGIT, Line, join_text, split_ids
 from pipeline.model import AuditEntry, Box, Cell, Kind, RawRelease, RawRow, RawTable, Token
@@ -42,12 +43,15 @@ def assemble(reader: PageReader, source: str) -> RawRelease:
 def role_of(reader: PageReader, t: Token, blocks: list[Box], body: dict[int, tuple[float, float]]) -> Kind:
     """A token's role; one no pass took is ``UNACCOUNTED`` when it holds a digit, else ``LEFT_OVER`` when its
     centre stands inside a table, panel or footnote, else page furniture when it stands in the page's
-    margin (above or below everything else the page holds), else ``STRAY``."""
+    margin (above or below everything else the page holds), else ``STRAY``. A word a pass found doubtful
+    (``reader.doubtful``) is ``LEFT_OVER`` wherever it stands."""
     kind = reader.roles.get(id(t))
     if kind is not None:
         return kind
     if HAS_DIGIT.search(t.text):
         return Kind.UNACCOUNTED
+    if id(t) in reader.doubtful:
+        return Kind.LEFT_OVER
     x, y, page = t.box.xmid, t.box.ymid, t.box.page
     if any(b.page == page and b.x0 <= x <= b.x1 and b.top <= y <= b.bottom for b in blocks):
         return Kind.LEFT_OVER
@@ -85,15 +89,14 @@ def block_boxes(reader: PageReader) -> list[Box]:
 
 
 def merge_continued(tables: list[FoundTable]) -> tuple[list[FoundTable], dict[int, int]]:
-    """A header repeated on a later page continues the table above it: same years and the same title,
-    or no title at all when it is the first header of its page (a browser repeating a table's head).
-    Also: by id() of each table given, the index of the merged table it went into."""
+    """A header repeated on a later page continues its table (``continued.continued_from``): its rows go to
+    that table. Also: by id() of each table given, the index of the merged table it went into."""
+    first = {id(t): original for t, original in continued_from(tables)}
     out: list[FoundTable] = []
     owner: dict[int, int] = {}
     for t in tables:
-        prev = next((o for o in reversed(out) if columns_overlap(o.header, t.header)), None)
-        first_on_page = prev is not None and prev.header.page < t.header.page
-        if first_on_page and t.header.years == prev.header.years and _title(t) in (_title(prev), ""):
+        prev = first.get(id(t))
+        if prev is not None:
             prev.rows += t.rows
             prev.unclear = prev.unclear or t.unclear
             owner[id(t)] = owner[id(prev)]
@@ -101,10 +104,6 @@ def merge_continued(tables: list[FoundTable]) -> tuple[list[FoundTable], dict[in
         owner[id(t)] = len(out)
         out.append(t)
     return out, owner
-
-
-def _title(t: FoundTable) -> str:
-    return " ".join(ln.text for ln in t.title_lines)
 
 
 def title_tokens(t: FoundTable) -> list[Token]:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import COLUMN_GAP, LINE_GAP, NOTE_MAX_SIZE, NOTE_SAME_SIZE, enclosing
 from pipeline.extract.markers import candidate_ids
-from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, join_text, split_ids
+from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, Line, join_text, split_ids
 from pipeline.model import Box, Kind, RawFootnote, Token
 
 if TYPE_CHECKING:
@@ -43,26 +43,63 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
     """Free runs of words starting with a footnote id (``1``, ``1.``, ``1)`` or a raised ``1``), no larger
     than the table text (a numbered section heading is not a footnote), with the next lines of their column
     that continue them. Read per column (a run: words no further apart than a column gap), so footnotes
-    side by side under tables side by side are read apart."""
+    side by side under tables side by side are read apart. A footnote at the foot of a page goes on with
+    the first line of the next page when that line is in its type and starts with no id
+    (``carried_into``)."""
     notes: list[_Note] = []
-    for lines in page_lines:
+    for page, lines in enumerate(page_lines, start=1):
         going: list[_Note] = []  # the footnotes still open on this page, one per column
+        before = [n for n in notes if n.block.page == page - 1]  # the footnotes the page before ends with
+        foot = at_page_foot(reader, before, page_lines[page - 2]) if before else []
         for line in lines:
+            if foot is not None and all(reader.roles.get(id(t)) is Kind.FURNITURE for t in line.tokens):
+                continue  # the page's furniture stands before its body
+            first, foot = foot, None  # the first line of the page's body
             for run in note_runs(reader.free(line)):
                 size = statistics.median(t.size for t in run)
-                note = _starting(reader, run, marker_ids, size <= NOTE_MAX_SIZE * body_size.get(
-                    line.box.page, body_size.get(0, 1e9)))
+                small = size <= NOTE_MAX_SIZE * body_size.get(line.box.page, body_size.get(0, 1e9))
+                note = _starting(reader, run, marker_ids, small)
                 target = None if note else next((n for n in reversed(going) if continues(n, run, size)), None)
+                if before and first is not None and not note and not target and small \
+                        and len(reader.free(line)) == len(line.tokens):
+                    target = carried_into(reader, run, size, first, before)
                 going = [n for n in going if n is target or not _same_column(n.block, run)]
                 if note:
                     notes.append(note)
                     going.append(note)
                 elif target:
                     reader.claim(run, Kind.FOOTNOTE)
+                    box = enclosing(t.box for t in run)
+                    target.block = target.block.union(box) if target.block.page == box.page else box
                     target.tokens += run
-                    target.block = target.block.union(enclosing(t.box for t in run))
                     target.bottom, target.size = max(t.box.bottom for t in run), size
+                    if all(n is not target for n in going):
+                        going.append(target)
     return [RawFootnote(n.fid, join_text(n.tokens), enclosing(t.box for t in n.tokens)) for n in notes if n.tokens]
+
+
+def at_page_foot(reader: PageReader, notes: list[_Note], lines: list[Line]) -> list[_Note]:
+    """The footnotes of a page that nothing of its body follows in their column: no word but the page's
+    furniture stands below them (their text may go on at the top of the next page)."""
+    words = [t for ln in lines for t in ln.tokens if reader.roles.get(id(t)) is not Kind.FURNITURE]
+    return [n for n in notes if not any(t.box.top > n.bottom and _same_column(n.block, [t]) for t in words)]
+
+
+def carried_into(reader: PageReader, run: list[Token], size: float, foot: list[_Note],
+                 before: list[_Note]) -> _Note | None:
+    """The footnote a run at the top of a page goes on with. A line in footnote type (the size of a
+    footnote of the page before), free on the first line of the page's body and starting with no id,
+    continues the footnote at that page's foot in its column, or the only one there. Several, or none:
+    its words are ``doubtful`` (left over, loud), never dropped."""
+    if not any(abs(size - n.size) <= NOTE_SAME_SIZE * n.size for n in before):
+        return None
+    typed = [n for n in foot if abs(size - n.size) <= NOTE_SAME_SIZE * n.size]
+    column = [n for n in typed if _same_column(n.block, run)]
+    chosen = column if column else typed
+    if len(chosen) == 1:
+        return chosen[0]
+    reader.doubtful.update(id(t) for t in run)
+    return None
 
 
 def _starting(reader: PageReader, run: list[Token], marker_ids: set[str], small: bool) -> _Note | None:

@@ -8,7 +8,7 @@ ends up with a role; one without is unaccounted (the numbers audit, built in ``a
 
 from __future__ import annotations
 
-from pipeline.extract import furniture, headers, markers, notes, placement, rankings, rows, sections, titles
+from pipeline.extract import continued, furniture, headers, markers, notes, placement, rankings, rows, sections, titles
 from pipeline.extract.assemble import assemble
 from pipeline.extract.headers import Header
 from pipeline.extract.rows import FoundTable
@@ -45,6 +45,7 @@ class PageReader:
         self.tables: list[FoundTable] = []  # one per header, in the headers' order
         self.body_size: dict[int, float] = {}
         self.footnotes: list[RawFootnote] = []
+        self.doubtful: set[int] = set()  # id() of words no pass may take and none may lose: left over, loud
         self.sections: list[tuple[tuple, str]] = []
 
     def claim(self, tokens, kind: Kind) -> None:
@@ -73,6 +74,7 @@ PASSES = (
     rows.read_rows,  # lines of numbers under a header's years, and their labels
     titles.read_titles,  # each table's title: on, beside and above its header
     rows.read_fragments,  # wrapped title and label lines
+    continued.read_repeated_heads,  # a header repeated on a later page: what its line repeats besides
     placement.read_placements,  # the table each panel stands beside, above or below
     markers.read_candidates,  # full-size numbers ending a title or label: markers if their footnote exists
     notes.read_footnotes,  # footnote texts
