@@ -198,6 +198,17 @@ def test_labels_that_differ_only_in_their_number_are_a_sequence_not_markers():
     assert [(c.host.text, c.number.text) for c in not_a_sequence(rows)] == [("Aanvragen", "3")]
 
 
+def test_a_title_printed_again_with_its_number_is_no_sequence():
+    """A title with a full-size marker under a header repeated on the next page: the same text with the same
+    number twice is one table's title, so both numbers are candidates; a sequence differs in its numbers."""
+    from pipeline.extract.markers import not_a_sequence
+
+    titles = [_words(50, 100, "Ingebrekestellingen 8)"), _words(50, 40, "Ingebrekestellingen 8)", page=2),
+              _words(50, 200, "Spoor 1"), _words(50, 300, "Spoor 2")]
+    assert [(c.host.text, c.number.text, c.number.box.page) for c in not_a_sequence(titles)] == [
+        ("Ingebrekestellingen", "8)", 1), ("Ingebrekestellingen", "8)", 2)]
+
+
 def test_a_title_known_with_and_without_its_number_stops_as_ambiguous(tmp_path, spec_2023):
     """schemas/ that know both 'Familie & Gezin' and 'Familie & Gezin 1': a full-size 1 after it cannot be
     told apart, so the release stops with the line that says so."""

@@ -14,7 +14,6 @@ knows it with the number (``Spoor 1``), and reads the marker when it knows it wi
 from __future__ import annotations
 
 import re
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -50,10 +49,13 @@ def read_candidates(reader: PageReader) -> None:
 def not_a_sequence(texts: list[list[Token]]) -> list[Candidate]:
     """The candidates among sibling texts (a table's row labels, or the release's titles), but not the
     numbers of a sequence: ``Spoor 1``, ``Spoor 2``, ``Spoor 4`` are texts that differ only in their
-    number, so the number is part of each."""
+    number, so the number is part of each. The same text printed again with the same number (a title under a
+    header repeated on the next page) is no sequence."""
     found = [(c, join_text(tokens[:-1])) for tokens in texts if (c := trailing_number(tokens))]
-    stems = Counter(stem for _, stem in found)
-    return [c for c, stem in found if stems[stem] == 1]
+    numbers: dict[str, set[str]] = {}
+    for c, stem in found:
+        numbers.setdefault(stem, set()).add(c.number.text)
+    return [c for c, stem in found if len(numbers[stem]) == 1]
 
 
 def trailing_number(tokens: list[Token]) -> Candidate | None:
