@@ -148,7 +148,7 @@ Example:
    unaccounted numbers red)
 """)
 @click.argument("pdf", metavar="PDF")
-@click.option("--out", "out", default=None, type=click.Path(file_okay=False),
+@click.option("--out", "out", default=None, type=click.Path(),
               help="Folder for page-N.png  [default: output/inspect/<PDF name>]")
 @click.option("--password", default=None, help="Password of an encrypted PDF.")
 @click.option("--max-pages", default=200, show_default=True, type=click.IntRange(1))
@@ -172,7 +172,7 @@ Exit codes: 0 no figure contradicted; 1 a figure is contradicted by the tables;
 2 bad invocation (missing or unreadable text, no release under OUT).
 """)
 @click.argument("texts", nargs=-1, required=True, metavar="TEXT ...")
-@click.option("--out", "out", default="output", show_default=True, type=click.Path(file_okay=False),
+@click.option("--out", "out", default="output", show_default=True, type=click.Path(),
               help="Folder holding the extracted releases; the fact-checks go to OUT/claims/.")
 @lock_wait_option
 @schemas_option

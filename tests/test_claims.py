@@ -233,6 +233,8 @@ def test_bad_invocations_exit_2_with_one_line(out, tmp_path):
          "the release PDF with the same --out first."),
         ([str(TXT), "--out", str(tmp_path / "missing")],
          f"{tmp_path / 'missing'}: no such folder. Pass the folder `jaarcijfers extract` wrote to with --out."),
+        ([str(TXT), "--out", str(TXT)],
+         f"{TXT}: is a file, not a folder. Pass the folder `jaarcijfers extract` wrote to with --out."),
         ([str(RAW_2023), "--out", str(out)],
          f"{RAW_2023}: is a PDF; claims reads the press release as plain text or HTML. Save the press release as "
          ".txt or .html (the release PDF goes to `jaarcijfers extract`)."),

@@ -31,6 +31,9 @@ class ReleaseData:
 
 def find_release_files(directory: Path) -> dict[int, Path]:
     """Every ``DIR/<year>/observations.parquet``; none is an InputError naming DIR and what to run."""
+    if directory.exists() and not directory.is_dir():
+        raise InputError(directory, "is a file, not a folder.", "Pass the folder `jaarcijfers extract` wrote to "
+                         "with --out.")
     if not directory.is_dir():
         raise InputError(directory, "no such folder.", "Pass the folder `jaarcijfers extract` wrote to with --out.")
     found = {int(p.parent.name): p for p in sorted(directory.glob("*/observations.parquet"))
