@@ -10,7 +10,8 @@ that die with their parent.
   dies (``prctl(PR_SET_PDEATHSIG)``); elsewhere a thread checks the parent every second. A ``kill -9`` of
   the main process then leaves no worker blocked on its pipe forever (nor holding the output lock).
 * ``in_child``: run a function in a forked child (``die_with_parent``) and hand back its result or error: a
-  crash in a C library there (pdfium drawing a hostile page) is ``ChildDied``, not the end of the run.
+  crash in a C library there (pdfium drawing a hostile page) is ``ChildDied``, not the end of the run, and a
+  C library that does not return in time is killed by the parent (``ChildTimedOut``).
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -37,6 +37,7 @@ except ImportError:  # pragma: no cover - not POSIX: no memory limit
 MIB = 1 << 20
 DEFAULT_MAX_MEMORY_MIB = 2048
 PR_SET_PDEATHSIG = 1
+GRACE = 1.0  # seconds a child's own time limit gets to report before its parent kills it
 MEMORY_HINT = "Raise the limit with --max-memory if this is really a release."
 
 
@@ -46,6 +47,10 @@ class _Timeout(BaseException):
 
 class ChildDied(Exception):
     """A child process ended without a result (killed, or a crash in a C library)."""
+
+
+class ChildTimedOut(Exception):
+    """A child process was still running when its time was up (``in_child``): it was killed."""
 
 
 @contextmanager
@@ -155,10 +160,39 @@ def _start_child(parent: int, initializer, initargs) -> None:
         initializer(*initargs)
 
 
-def in_child(function, *args):
-    """``function(*args)`` in a forked child; its result, or its exception, or ChildDied."""
-    with child_pool() as pool:
-        try:
-            return pool.submit(function, *args).result()
-        except BrokenProcessPool:
-            raise ChildDied() from None
+def in_child(function, *args, seconds: float | None = None):
+    """``function(*args)`` in a forked child (``die_with_parent``); its result, or its exception, or
+    ChildDied (it ended without either), or ChildTimedOut: still running ``seconds`` (plus a second of grace
+    for its own ``time_limit``) after it started, it is killed. The child's alarm cannot stop a C library
+    (pdfium drawing a page) before it returns; the parent's deadline can."""
+    context = fork_context() or multiprocessing.get_context()
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_run_child, args=(os.getpid(), send, function, args), daemon=True)
+    child.start()
+    send.close()
+    try:
+        if not receive.poll(seconds + GRACE if seconds else None):
+            raise ChildTimedOut()
+        ok, value = receive.recv()
+    except (EOFError, OSError):  # the pipe closed without a result: the child died
+        raise ChildDied() from None
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+    if ok:
+        return value
+    raise value
+
+
+def _run_child(parent: int, send, function, args) -> None:
+    die_with_parent(parent)
+    try:
+        result = (True, function(*args))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        result = (False, exc)
+    try:
+        send.send(result)
+    except Exception:  # an exception or result that does not pickle
+        send.send((False, ChildDied()))

@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
-from pipeline.guards import DEFAULT_MAX_MEMORY_MIB, ChildDied, child_pool, in_child, limits, time_limit
+from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, ChildDied, ChildTimedOut, child_pool, in_child, limits,
+                             time_limit)
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -151,14 +152,16 @@ def failure_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float)
     """PNGs of the pages of a failed release, drawn in a child process within the limits; or none, and the
     warning line that says why (drawing is an aid: it never hides why the release failed)."""
     try:
-        return in_child(draw_pictures, path, raw, opts, seconds), ""
-    except TimeLimitError:
+        return in_child(draw_pictures, path, raw, opts, seconds, seconds=seconds), ""
+    except (TimeLimitError, ChildTimedOut):
         reason = f"drawing them took longer than what was left of --timeout {opts.timeout:g} s"
     except MemoryLimitError:
         reason = f"drawing them needs more memory than --max-memory {opts.max_memory} MiB"
     except ChildDied:
         reason = "the process drawing them died"
-    except Exception as exc:  # pdfium failing on a damaged page, a page that no longer opens
+    except PipelineError as exc:  # pdfium cannot open the PDF (changed since, or more damaged than pdfminer saw)
+        reason = f"pdfium: {exc.problem.rstrip('.')}"
+    except Exception as exc:  # pdfium failing on a damaged page
         reason = f"{type(exc).__name__}: {exc}"
     return [], f"{path}: warning: no page pictures were drawn ({reason}); the validation report has none."
 

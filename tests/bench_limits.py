@@ -29,6 +29,10 @@ from pipeline.guards import DEFAULT_MAX_MEMORY_MIB  # noqa: E402
 from pipeline.runner import Options  # noqa: E402
 
 FOLDER = ROOT / ".bench" / "limits"
+FAILED = "the release is incomplete"  # the real failure line first, whatever the pictures did
+MEMORY = f"the PDF needs more memory than the limit ({DEFAULT_MAX_MEMORY_MIB} MiB) to be read"
+DAMAGED = "the PDF is damaged or incomplete"
+UNKNOWN_TITLE = "unknown table title"  # the copies' numbered titles (the report's data: pictures of every page)
 
 
 def large_release(copies: int = 4) -> dict:
@@ -44,51 +48,63 @@ def large_release(copies: int = 4) -> dict:
     return big
 
 
-def cases() -> dict[str, tuple[Path, int]]:
-    """name -> (PDF, the exit code it must end with), written once."""
+def cases() -> dict[str, tuple[Path, int, str]]:
+    """name -> (PDF, the exit code it must end with, what its first line must say), written once."""
     FOLDER.mkdir(parents=True, exist_ok=True)
     h = hostile()
     made = {
-        "large release, 20 pages, failing (pictures of every page)": ("large-20-pages.pdf", 1, None),
-        "page of 14,400 pt square, failing (its picture)": ("huge-page.pdf", 1,
+        "large release, 20 pages, failing (pictures of every page)": ("large-20-pages.pdf", 1, UNKNOWN_TITLE, None),
+        "page of 14,400 pt square, failing (its picture)": ("huge-page.pdf", 1, FAILED,
                                                             lambda p: h.failing_release(p, (14400, 14400))),
-        "content stream of 2.2 GB, Flate inside Flate": ("flate-in-flate.pdf", 2,
+        "page of 200,000 pt square, failing (its picture)": ("larger-page.pdf", 1, FAILED,
+                                                             lambda p: h.failing_release(p, (200_000, 200_000))),
+        "content stream of 2.2 GB": ("content-stream.pdf", 2, MEMORY,
+                                     lambda p: p.write_bytes(h.content_stream_bomb(2200))),
+        "content stream of 2.2 GB, Flate inside Flate": ("flate-in-flate.pdf", 2, MEMORY,
                                                          lambda p: p.write_bytes(h.flate_in_flate_bomb(2200))),
-        "object stream of 2.2 GB holding the catalog": ("object-stream.pdf", 2,
+        "object stream of 2.2 GB holding the catalog": ("object-stream.pdf", 2, MEMORY,
                                                         lambda p: p.write_bytes(h.object_stream_bomb(2200))),
-        "forms fanned out to 10^9 texts": ("fanned-out.pdf", 2, lambda p: p.write_bytes(h.fanned_out_forms(9, 10))),
-        "2-object reference cycle in the resources": ("cycle.pdf", 2, lambda p: p.write_bytes(
+        "xref stream of 2.2 GB": ("xref-stream.pdf", 2, MEMORY, lambda p: p.write_bytes(h.xref_stream_bomb(2200))),
+        "forms fanned out to 10^9 texts": ("fanned-out.pdf", 2, MEMORY,
+                                           lambda p: p.write_bytes(h.fanned_out_forms(9, 10))),
+        "2-object reference cycle in the resources": ("cycle.pdf", 2, DAMAGED, lambda p: p.write_bytes(
             h.one_page({6: b"7 0 R", 7: b"6 0 R"}, resources=b"6 0 R"))),
     }
     out = {}
-    for name, (file, code, make) in made.items():
+    for name, (file, code, expect, make) in made.items():
         path = FOLDER / file
         if not path.exists():
             if make is None:
                 generator().render(large_release(), "ruled", path)
             else:
                 make(path)
-        out[name] = (path, code)
+        out[name] = (path, code, expect)
     return out
 
 
 def main() -> None:
     rows = []
+    cases_made = cases()
     with tempfile.TemporaryDirectory(prefix="bench-limits-") as out:
-        for name, (path, code) in cases().items():
+        for name, (path, code, expect) in cases_made.items():
             cmd = [sys.executable, "-m", "pipeline", "extract", str(path), "--out", out]
             run = subprocess.run([sys.executable, "-c", WRAP, *cmd], capture_output=True, text=True, check=True)
             sample = json.loads(run.stdout)
             if sample["rc"] != code:
                 raise SystemExit(f"bench: {name}: exit {sample['rc']}, expected {code}")
             said = subprocess.run(cmd, capture_output=True, text=True).stderr.splitlines()[0]
+            if expect not in said:
+                raise SystemExit(f"bench: {name}: said {said!r}, expected {expect!r}")
             rows.append((name, sample, said.replace(str(path), path.name)))
     print(f"\nmake bench, limits: one run each, defaults --timeout {Options.timeout:g} s, --max-memory "
           f"{DEFAULT_MAX_MEMORY_MIB} MiB\n")
-    print(f"| {'PDF':<58} | {'exit':>4} | {'wall s':>6} | {'peak MB':>7} |")
-    print(f"|{'-' * 60}|{'-' * 6}|{'-' * 8}|{'-' * 9}|")
+    print(f"| {'PDF':<58} | {'size KB':>7} | {'exit':>4} | {'wall s':>6} | {'peak MB':>7} |")
+    print(f"|{'-' * 60}|{'-' * 9}|{'-' * 6}|{'-' * 8}|{'-' * 9}|")
     for name, sample, _ in rows:
-        print(f"| {name:<58} | {sample['rc']:>4} | {sample['wall']:6.2f} | {sample['rss_mb']:7.1f} |")
+        size = cases_made[name][0].stat().st_size / 1000
+        print(f"| {name:<58} | {size:7.0f} | {sample['rc']:>4} | {sample['wall']:6.2f} | {sample['rss_mb']:7.1f} |")
+        if sample["rss_mb"] >= DEFAULT_MAX_MEMORY_MIB:
+            raise SystemExit(f"bench: {name}: peak memory {sample['rss_mb']:.0f} MB, over the limit")
     print()
     for name, _, said in rows:
         print(f"* {name}: `{said[:150]}{'...' if len(said) > 150 else ''}`")

@@ -67,17 +67,43 @@ def test_the_same_page_without_the_cycle_opens(tmp_path):
         pdf.close()
 
 
-def test_a_self_referencing_content_stream_exits_2_damaged(tmp_path):
-    path = tmp_path / "self.pdf"
-    path.write_bytes(CYCLES["self-referencing content stream"])
-    result = cli("extract", str(path), "--out", str(tmp_path / "out"), "--jobs", "1")
-    assert (result.returncode, result.stderr) == (2, f"{path}: {DAMAGED}\n")
+# The CLI in a child of a small wrapper, which reports what its children took: exit code, stderr, wall time
+# and peak resident memory (RUSAGE_CHILDREN: the largest process of the run, reading included).
+MEASURED = """
+import json, resource, subprocess, sys, time
+start = time.monotonic()
+run = subprocess.run(sys.argv[1:], capture_output=True, text=True, timeout=120)
+print(json.dumps({"rc": run.returncode, "stderr": run.stderr, "seconds": time.monotonic() - start,
+                  "peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}))
+"""
 
 
+def measured_cli(*args: str) -> dict:
+    run = subprocess.run([sys.executable, "-c", MEASURED, sys.executable, "-m", "pipeline", *args], cwd=ROOT,
+                         capture_output=True, text=True, timeout=150, check=True)
+    return json.loads(run.stdout)
+
+
+@pytest.mark.parametrize("name", ["self-referencing content stream", "2-object cycle in the resources"])
+def test_a_reference_cycle_exits_2_damaged_at_once(tmp_path, name):
+    """Regression (issue 18): a 2-object cycle ended as 'took longer than 300 s'."""
+    path = tmp_path / "cycle.pdf"
+    path.write_bytes(CYCLES[name])
+    run = measured_cli("extract", str(path), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert (run["rc"], run["stderr"]) == (2, f"{path}: {DAMAGED}\n")
+    assert run["seconds"] < 30 and run["peak_mib"] < 2048
+
+
+# Each bomb inflates to 40 MiB (a few KiB of file) under a limit of 128 MiB, whose quarter (32 MiB) a stream
+# may inflate to: the bombs of the issue (2.2 GB under the default 2 GiB, `make bench`) at a twentieth of
+# the size, quick to make and to read. The memory line, exit 2, and the peak memory of the whole run under the
+# limit, measured (--jobs 1: the PDF is read in the one process, no pandas loaded yet).
 @pytest.mark.parametrize("name, build, limit, why", [
+    ("content stream", lambda: H.content_stream_bomb(40), 128, "a stream in it inflates to more than 32 MiB"),
     ("flate-in-flate", lambda: H.flate_in_flate_bomb(40), 128, "a stream in it inflates to more than 32 MiB"),
     ("object stream holding the catalog", lambda: H.object_stream_bomb(40), 128,
      "a stream in it inflates to more than 32 MiB"),
+    ("xref stream", lambda: H.xref_stream_bomb(40), 128, "a stream in it inflates to more than 32 MiB"),
     ("forms fanned out to 10^9 texts", lambda: H.fanned_out_forms(9, 10), 2048,
      "its pages would draw more than 16 MiB of content"),
 ])
@@ -85,10 +111,24 @@ def test_a_bomb_ends_as_the_memory_line(tmp_path, name, build, limit, why):
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(data := build())
     assert len(data) < 100_000
-    result = cli("extract", str(path), "--out", str(tmp_path / "out"), "--max-memory", str(limit), "--jobs", "1")
-    assert result.returncode == 2
-    assert result.stderr == (f"{path}: the PDF needs more memory than the limit ({limit} MiB) to be read: {why}. "
+    run = measured_cli("extract", str(path), "--out", str(tmp_path / "out"), "--max-memory", str(limit), "--jobs", "1")
+    assert run["rc"] == 2
+    assert run["stderr"] == (f"{path}: the PDF needs more memory than the limit ({limit} MiB) to be read: {why}. "
                              f"{MEMORY_HINT}\n")
+    assert run["peak_mib"] < limit
+    assert run["seconds"] < 30
+
+
+def test_a_bomb_is_refused_by_the_second_reading_process(tmp_path):
+    """A single PDF on two cores is read in a second process (``read_alongside``) while the first imports
+    pandas: the limit holds there too, and the whole run (pandas included) stays under it."""
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(H.content_stream_bomb(80))
+    run = measured_cli("extract", str(path), "--out", str(tmp_path / "out"), "--max-memory", "256", "--jobs", "2")
+    assert run["rc"] == 2
+    assert run["stderr"] == (f"{path}: the PDF needs more memory than the limit (256 MiB) to be read: a stream in "
+                             f"it inflates to more than 64 MiB. {MEMORY_HINT}\n")
+    assert run["peak_mib"] < 256 and run["seconds"] < 30
 
 
 def test_a_memory_error_under_the_limit_is_the_memory_line():
@@ -112,14 +152,38 @@ def test_a_memory_error_under_the_limit_is_the_memory_line():
 # --- pictures of a failing release ---------------------------------------------------------------------
 
 
-def test_pictures_of_a_page_of_the_largest_size_stay_within_the_pixel_budget(tmp_path):
-    """14,400 pt square (the most the PDF standard allows) is 484 million pixels at 110 dpi: capped."""
-    pdf = H.failing_release(tmp_path / "huge.pdf", pagesize=(14400, 14400))
+@pytest.mark.parametrize("size", [(14400, 14400), (200_000, 200_000), (595, 720_000)],
+                         ids=["14,400 pt square, the largest the PDF standard allows", "200,000 pt square",
+                              "A4 wide, 50 times 14,400 pt long"])
+def test_pictures_of_a_huge_page_stay_within_the_pixel_budget(tmp_path, size):
+    """14,400 pt square is 484 million pixels at 110 dpi (7.4 GB taken before the budget), a larger page more
+    (a MemoryError before): capped, the page's proportions kept."""
+    pdf = H.failing_release(tmp_path / "huge.pdf", pagesize=size)
     [picture] = pictures.render_pages(pdf, None, 1)
-    assert picture.width == picture.height
-    assert 0.99 * pictures.PIXEL_BUDGET <= picture.width * picture.height <= pictures.PIXEL_BUDGET
+    assert 0.95 * pictures.PIXEL_BUDGET <= picture.width * picture.height <= pictures.PIXEL_BUDGET
+    assert picture.height / picture.width == pytest.approx(size[1] / size[0], rel=0.02)
+
+
+def test_pictures_of_an_ordinary_page_are_drawn_at_110_dpi(tmp_path):
     [a4] = pictures.render_pages(H.failing_release(tmp_path / "a4.pdf"), None, 1)
-    assert a4.size == (math.ceil(595 * 110 / 72), math.ceil(842 * 110 / 72))  # an ordinary page: 110 dpi
+    assert a4.size == (math.ceil(595 * 110 / 72), math.ceil(842 * 110 / 72))
+
+
+@pytest.mark.parametrize("side", [14400, 200_000])
+def test_a_failing_release_on_a_huge_page_says_why_and_draws_it_in_seconds(tmp_path, side):
+    """The run end to end, under a tight --timeout: the real failure lines, its picture within the budget,
+    and the peak memory of the whole run measured (the pictures are drawn in a child, within the limits)."""
+    pdf = H.failing_release(tmp_path / "huge.pdf", pagesize=(side, side))
+    out = tmp_path / "out"
+    run = measured_cli("extract", str(pdf), "--out", str(out), "--timeout", "5", "--jobs", "1")
+    assert run["rc"] == 1
+    lines = run["stderr"].splitlines()
+    assert lines[0].startswith(f"{pdf}: the release is incomplete: 26 expected tables are missing")
+    assert "warning" not in run["stderr"] and "internal error" not in run["stderr"]
+    assert lines[-1].endswith(f"Page pictures of what was found: {out}/2023/inspect/.")
+    with Image.open(out / "2023" / "inspect" / "page-1.png") as picture:
+        assert picture.width * picture.height <= 1.1 * pictures.PIXEL_BUDGET  # the page and its legend strip
+    assert run["peak_mib"] < 512 and run["seconds"] < 30
 
 
 def dies(*args):
@@ -134,15 +198,32 @@ def pdfium_fails(*args):
     raise RuntimeError("Failed to render page.")
 
 
-@pytest.mark.parametrize("draw, reason", [
-    (pdfium_fails, "RuntimeError: Failed to render page."),
-    (runs_out_of_memory, "drawing them needs more memory than --max-memory 2048 MiB"),
-    (dies, "the process drawing them died"),
+def pdfium_cannot_open(*args):
+    from pipeline.extract.source import DAMAGED
+
+    raise InputError(args[0], *DAMAGED)
+
+
+def hangs_in_c(*args):
+    """Like a C library that does not return: the alarm of the drawing child's own time limit never comes."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM})
+    time.sleep(60)
+
+
+@pytest.mark.parametrize("draw, reason, timeout", [
+    (pdfium_fails, "RuntimeError: Failed to render page.", 60),
+    (pdfium_cannot_open, "pdfium: the PDF is damaged or incomplete", 60),
+    (runs_out_of_memory, "drawing them needs more memory than --max-memory 2048 MiB", 60),
+    (dies, "the process drawing them died", 60),
+    (hangs_in_c, "drawing them took longer than what was left of --timeout 2 s", 2),
 ])
-def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_path, monkeypatch, draw, reason):
+def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_path, monkeypatch, draw, reason,
+                                                                             timeout):
     pdf = H.failing_release(tmp_path / "release.pdf")
     monkeypatch.setattr(pictures, "inspect_pdf", draw)  # the drawing child is forked: it sees this
-    outcome = run_one(str(pdf), Options(out=tmp_path / "out"))
+    started = time.monotonic()
+    outcome = run_one(str(pdf), Options(out=tmp_path / "out", timeout=timeout))
+    assert time.monotonic() - started < timeout + 5
     assert outcome.exit_code == 1
     assert outcome.lines[0].startswith(f"{pdf}: the release is incomplete: 26 expected tables are missing")
     assert outcome.lines[-1] == (f"{pdf}: warning: no page pictures were drawn ({reason}); the validation report "
@@ -153,7 +234,8 @@ def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_
 
 # --- workers die with their parent ---------------------------------------------------------------------
 
-# extract whose reading (one PDF: the second process; a batch: the workers) writes its pid and blocks.
+# extract whose reading (one PDF: the second process; a batch: the workers) or drawing (the pictures of a
+# failing release) writes its pid and blocks; argv: the pid folder, the runner functions to replace, extract's.
 BLOCKED = """
 import os, sys, time
 from pathlib import Path
@@ -163,32 +245,41 @@ pids = Path(sys.argv[1])
 def block(*args, **kwargs):
     (pids / str(os.getpid())).touch()
     time.sleep(600)
-runner.read = block
-runner.process = block
-sys.argv = ["jaarcijfers", "extract", *sys.argv[2:]]
+for name in sys.argv[2].split(","):
+    setattr(runner, name, block)
+sys.argv = ["jaarcijfers", "extract", *sys.argv[3:]]
 main()
 """
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc (Linux) to tell a dead worker")
-@pytest.mark.parametrize("pdfs", [["a.pdf"], ["a.pdf", "b.pdf"]], ids=["second process", "batch workers"])
-def test_workers_die_with_their_parent(tmp_path, pdfs):
+@pytest.mark.parametrize("pdfs, blocked, jobs", [
+    (["a.pdf"], "read,process", "2"),
+    (["a.pdf", "b.pdf"], "read,process", "2"),
+    (["failing.pdf"], "draw_pictures", "1"),
+], ids=["second process", "batch workers", "picture-drawing child"])
+def test_workers_die_with_their_parent(tmp_path, pdfs, blocked, jobs):
+    """Regression (issue 18): a ``kill -9`` of the main process left its reading worker blocked forever."""
     pids = tmp_path / "pids"
     pids.mkdir()
     paths = []
     for name in pdfs:
-        (tmp_path / name).write_bytes(b"%PDF-1.4 blocked before it is read\n%%EOF\n")
+        if name == "failing.pdf":
+            H.failing_release(tmp_path / name)
+        else:
+            (tmp_path / name).write_bytes(b"%PDF-1.4 blocked before it is read\n%%EOF\n")
         paths.append(str(tmp_path / name))
-    parent = subprocess.Popen([sys.executable, "-c", BLOCKED, str(pids), *paths, "--out", str(tmp_path / "out"),
-                               "--jobs", "2"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    parent = subprocess.Popen([sys.executable, "-c", BLOCKED, str(pids), blocked, *paths, "--out",
+                               str(tmp_path / "out"), "--jobs", jobs], cwd=ROOT, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while len(list(pids.iterdir())) < len(pdfs):
         assert parent.poll() is None and time.monotonic() < deadline, "the workers never started"
         time.sleep(0.05)
     workers = [int(p.name) for p in pids.iterdir()]
     assert parent.pid not in workers
-    parent.kill()
+    parent.send_signal(signal.SIGKILL)  # kill -9: the parent cleans nothing up
     parent.wait(timeout=10)
+    assert parent.returncode == -signal.SIGKILL
     deadline = time.monotonic() + 10
     try:
         while any(alive(pid) for pid in workers):
@@ -244,3 +335,28 @@ def test_a_pdf_and_an_out_folder_named_with_any_bytes_work(tmp_path):
                            capture_output=True, timeout=120)
     assert panel.returncode == 0, panel.stderr
     assert (Path(out) / "jaarcijfers.sqlite").stat().st_size > 0
+
+
+@pytest.mark.parametrize("command", [["extract", "{pdf}"], ["inspect", "{pdf}"], ["panel"],
+                                     ["claims", "{txt}"]], ids=lambda c: c[0])
+def test_out_at_a_file_named_with_any_bytes_is_one_line(tmp_path, command):
+    """Regression (issue 18): --out at a file was click's three-line usage error; a newline in a name split a
+    line in two, a non-UTF-8 name was an internal error."""
+    a_file = os.fsdecode(os.fsencode(tmp_path) + b"/out\xfe\nput")
+    Path(a_file).write_text("a file")
+    args = [a.format(pdf=RAW_2023, txt=ROOT / "tests" / "fixtures" / "ind-jaarcijfers-2023.txt") for a in command]
+    result = subprocess.run([sys.executable, "-m", "pipeline", *args, "--out", a_file], cwd=ROOT,
+                            capture_output=True, timeout=60)
+    assert result.returncode == 2
+    hint = ("Pass the folder `jaarcijfers extract` wrote to with --out." if command[0] == "claims"
+            else "Choose a folder with --out.")
+    assert result.stderr.decode("utf-8") == f"{tmp_path}/out\\xfe\\nput: is a file, not a folder. {hint}\n"
+
+
+def test_a_missing_pdf_named_with_any_bytes_is_one_line(tmp_path):
+    pdf = os.fsdecode(os.fsencode(tmp_path) + b"/ind\xff\n2023.pdf")
+    result = subprocess.run([sys.executable, "-m", "pipeline", "extract", pdf, "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.decode("utf-8") == (f"{tmp_path}/ind\\xff\\n2023.pdf: the file does not exist. Check the "
+                                             "path; release PDFs go in raw/.\n")
