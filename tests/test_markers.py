@@ -62,12 +62,17 @@ def _undotted(spec: dict, value: str) -> dict:
 
 
 def test_a_count_with_its_marker_glued_on_is_the_figure_and_the_marker(tmp_path, spec_2023):
-    """``1902`` where every other count of 1,000 or more reads 1.902, and footnote 2 exists: 190 and marker 2."""
+    """``1902`` where every other count of 1,000 or more reads 1.902, and footnote 2 exists: 190 and marker 2.
+    Regression (issue 18): it was extracted as 1902, exit 0."""
     raw, release, report = run_pipeline(str(gen.render(_undotted(spec_2023, "1902"), "stacked", tmp_path / "a.pdf")))
     assert raw.unaccounted == ()
     obs = release.observations.set_index(["table_id", "metric_id", "year"])
     cell = obs.loc[("students", "pending", 2023)]
     assert (cell["raw"], cell["value"], cell["footnotes"]) == ("190", 190.0, "2")
+    # every other cell as in the golden set: no year, footnote id or small count read another way
+    values = _golden_values()
+    del values[("students", "pending", 2023)]
+    assert {k: v for k, v in _values(release).items() if k in values} == values
     assert pd.isna(obs.loc[("students", "pending", 2022), "footnotes"])
     notes = release.footnotes
     assert ("students", "pending") in set(zip(notes[notes.footnote_id == 2].table_id, notes[notes.footnote_id == 2]
@@ -81,6 +86,38 @@ def test_an_undotted_count_without_a_footnote_fails_the_audit(tmp_path, spec_202
     assert [a.text for a in raw.unaccounted] == ["1909"]
     assert not report.ok
     assert 2023 not in set(release.observations.query("table_id == 'students' and metric_id == 'pending'").year)
+
+
+def _dotless(spec: dict) -> dict:
+    """The 2023 release printed without thousands dots (``41820``): a release that never uses them."""
+    sections = [dict(section, tables=[dict(table, rows=[dict(r, values=[v.replace(".", "") for v in r["values"]])
+                                                        for r in table["rows"]])
+                                      for table in section["tables"]])
+                for section in spec["sections"]]
+    return dict(spec, sections=sections)
+
+
+def _values(release) -> dict:
+    """(table, metric, year) -> (value, footnotes) of every observation."""
+    obs = release.observations
+    return {(t, m, int(y)): (None if pd.isna(v) else float(v), "" if pd.isna(f) else str(f))
+            for t, m, y, v, f in zip(obs.table_id, obs.metric_id, obs.year, obs.value, obs.footnotes)}
+
+
+def _golden_values() -> dict:
+    obs = golden_frames()["observations"]
+    return {(t, m, int(y)): (float(v) if v else None, f)
+            for t, m, y, v, f in zip(obs.table_id, obs.metric_id, obs.year, obs.value, obs.footnotes)}
+
+
+def test_counts_of_a_release_without_thousands_dots_are_plain_values(tmp_path, spec_2023):
+    """The undotted-count rule holds only in a release that writes its thousands with a dot: here ``41820``
+    is 41820 (no false alarm), although footnotes 1 to 8 exist and counts end in their ids."""
+    raw, release, report = run_pipeline(str(gen.render(_dotless(spec_2023), "stacked", tmp_path / "c.pdf")))
+    assert raw.unaccounted == ()
+    assert _values(release) == _golden_values()
+    assert list(release.observations["footnotes"].fillna("")) == list(golden_frames()["observations"]["footnotes"])
+    assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
 
 
 def _row(label: str, printed: str, markers=("1",)):
