@@ -109,9 +109,10 @@ def start_worker() -> None:
 
 
 def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None = None,
-            started: float | None = None) -> tuple[Release, Report]:
+            started: float | None = None) -> tuple[Release, Report, list[str]]:
     """Run every stage on one PDF (from ``raw`` if it was read already, since ``started``: --timeout covers
-    all work on it). Raises a PipelineError for anything that stops the release."""
+    all work on it); the release, its report, and a warning line if its page pictures could not be drawn.
+    Raises a PipelineError for anything that stops the release."""
     started = started or time.monotonic()
     if raw is None:  # before pandas is imported: a reading process as small as it can be (--max-memory)
         raw = read(path, opts)
@@ -127,7 +128,8 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
         report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
     directory = opts.out / str(release.release_year)
     if not report.ok:
-        pictures, warning = failure_pictures(path, raw, opts, _time_left(opts, started))
+        pictures, warning = guarded_pictures(draw_pictures, path, raw, opts, _time_left(opts, started),
+                                             "the validation report")
         write_report(report, directory, pictures)
         error = release_failed(path, report, directory, directory / "inspect" if pictures else None)
         error.details += [warning] if warning else []  # after the lines that say why it failed
@@ -136,11 +138,13 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     from pipeline.report.page import release_page
 
     before = opts.releases_before if opts.releases_before is not None else release_files(opts.out)
+    pictures, warning = guarded_pictures(draw_report_pictures, path, raw, opts, _time_left(opts, started),
+                                         "report.html")
     with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
-        page = release_page(path, raw, release, report, before, opts.password)
+        page = release_page(path, raw, release, report, before, pictures)
     write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas),
                                                "report.html": page})
-    return release, report
+    return release, report, [warning] if warning else []
 
 
 def _time_left(opts: Options, started: float) -> float:
@@ -148,11 +152,13 @@ def _time_left(opts: Options, started: float) -> float:
     return max(opts.timeout - (time.monotonic() - started), 0.001) if opts.timeout else 0
 
 
-def failure_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float) -> tuple[list[bytes], str]:
-    """PNGs of the pages of a failed release, drawn in a child process within the limits; or none, and the
-    warning line that says why (drawing is an aid: it never hides why the release failed)."""
+def guarded_pictures(draw, path: Path, raw: RawRelease, opts: Options, seconds: float, report: str
+                     ) -> tuple[list, str]:
+    """``draw(path, raw, opts, seconds)``: the page pictures, drawn in a child process within the limits (the
+    time left, --max-memory); or none, and the warning line that says why ``report`` has none (drawing is an
+    aid: it never hides why a release failed, nor stops one that did not)."""
     try:
-        return in_child(draw_pictures, path, raw, opts, seconds, seconds=seconds), ""
+        return in_child(draw, path, raw, opts, seconds, seconds=seconds), ""
     except (TimeLimitError, ChildTimedOut):
         reason = f"drawing them took longer than what was left of --timeout {opts.timeout:g} s"
     except MemoryLimitError:
@@ -163,14 +169,24 @@ def failure_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float)
         reason = f"pdfium: {exc.problem.rstrip('.')}"
     except Exception as exc:  # pdfium failing on a damaged page
         reason = f"{type(exc).__name__}: {exc}"
-    return [], f"{path}: warning: no page pictures were drawn ({reason}); the validation report has none."
+    return [], f"{path}: warning: no page pictures were drawn ({reason}); {report} has none."
 
 
 def draw_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float) -> list[bytes]:
-    from pipeline.pictures import inspect_pdf, png_bytes  # Pillow is only needed when a release fails
+    """The PNGs of the pages of a failed release (for OUT/<year>/inspect/)."""
+    from pipeline.pictures import inspect_pdf, png_bytes
 
     with limits(path, seconds, opts.max_memory, timeout=opts.timeout, what="drawing the page pictures"):
         return [png_bytes(image) for image in inspect_pdf(path, raw, opts.password)]
+
+
+def draw_report_pictures(path: Path, raw: RawRelease, opts: Options, seconds: float) -> list:
+    """The page pictures of report.html (``images.Picture``: data URIs within its size budget)."""
+    from pipeline.pictures import inspect_pdf
+    from pipeline.report.images import page_pictures
+
+    with limits(path, seconds, opts.max_memory, timeout=opts.timeout, what="drawing the page pictures"):
+        return page_pictures(inspect_pdf(path, raw, opts.password))
 
 
 def run_one(path: str, opts: Options, *, alongside: bool = False, already: Read | None = None) -> Outcome:
@@ -180,7 +196,7 @@ def run_one(path: str, opts: Options, *, alongside: bool = False, already: Read 
         started = time.monotonic() - (already.seconds if already else 0.0)  # --timeout covers all work on the PDF
         schemas = load_schemas(opts.schemas_dir)
         raw = already.raw if already else read_alongside(Path(path), opts) if alongside else None
-        release, report = process(Path(path), opts, schemas, raw, started)
+        release, report, picture_warnings = process(Path(path), opts, schemas, raw, started)
     except Exception as exc:
         return failed(path, exc, opts)
     warnings = [r for r in report.results if r.verdict == "warning"]
@@ -194,6 +210,7 @@ def run_one(path: str, opts: Options, *, alongside: bool = False, already: Read 
                      f"(see {opts.out / str(release.release_year) / 'validation.md'}).")
     lines += [f"{path}: warning: {w.check}: {len(w.details)} item(s), see validation.md" for w in warnings
               if w.check != "labels_mapped"]
+    lines += picture_warnings
     return Outcome(path, 0, lines, release.release_year)
 
 

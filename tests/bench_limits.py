@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from bench import WRAP  # noqa: E402
-from conftest import generator, hostile, load_spec  # noqa: E402
+from conftest import RAW_2023, generator, hostile, load_spec  # noqa: E402
 
 from pipeline.guards import DEFAULT_MAX_MEMORY_MIB  # noqa: E402
 from pipeline.runner import Options  # noqa: E402
@@ -48,6 +48,18 @@ def large_release(copies: int = 4) -> dict:
     return big
 
 
+def padded(path: Path, pages: int = 190) -> None:
+    """The 2023 release with ``pages`` blank pages of 14,400 pt after it: it passes, and report.html has a
+    picture of every page, each 12 MB as drawn (before each was kept only as its PNG: 3.3 GB)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(RAW_2023))
+    for _ in range(pages):
+        doc.new_page(14400, 14400)
+    doc.save(path)
+    doc.close()
+
+
 def cases() -> dict[str, tuple[Path, int, str]]:
     """name -> (PDF, the exit code it must end with, what its first line must say), written once."""
     FOLDER.mkdir(parents=True, exist_ok=True)
@@ -58,6 +70,8 @@ def cases() -> dict[str, tuple[Path, int, str]]:
                                                             lambda p: h.failing_release(p, (14400, 14400))),
         "page of 200,000 pt square, failing (its picture)": ("larger-page.pdf", 1, FAILED,
                                                              lambda p: h.failing_release(p, (200_000, 200_000))),
+        "2023 release + 190 blank pages of 14,400 pt (report.html)": ("padded.pdf", 0, "ok, release 2023",
+                                                                           padded),
         "content stream of 2.2 GB": ("content-stream.pdf", 2, MEMORY,
                                      lambda p: p.write_bytes(h.content_stream_bomb(2200))),
         "content stream of 2.2 GB, Flate inside Flate": ("flate-in-flate.pdf", 2, MEMORY,

@@ -232,6 +232,42 @@ def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_
     assert sorted(p.name for p in (tmp_path / "out" / "2023").iterdir()) == ["validation.json", "validation.md"]
 
 
+@pytest.mark.parametrize("draw, reason", [
+    (pdfium_fails, "RuntimeError: Failed to render page."),
+    (runs_out_of_memory, "drawing them needs more memory than --max-memory 2048 MiB"),
+    (dies, "the process drawing them died"),
+])
+def test_pictures_of_a_release_that_passes_that_cannot_be_drawn_are_a_warning(tmp_path, monkeypatch, draw, reason):
+    """report.html's pictures are drawn within the limits too: a failure is a warning, the release is written."""
+    monkeypatch.setattr(pictures, "inspect_pdf", draw)
+    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out"))
+    assert outcome.exit_code == 0, outcome.lines
+    assert outcome.lines[0].startswith(f"{RAW_2023}: ok, release 2023: 324 numbers")
+    assert outcome.lines[-1] == (f"{RAW_2023}: warning: no page pictures were drawn ({reason}); report.html has "
+                                 "none.")
+    page = (tmp_path / "out" / "2023" / "report.html").read_text(encoding="utf-8")
+    assert "The page pictures could not be drawn" in page and "data:image/png" not in page
+    assert (tmp_path / "out" / "2023" / "observations.parquet").exists()
+
+
+def test_a_release_padded_with_huge_pages_holds_one_page_picture_at_a_time(tmp_path):
+    """The 2023 release and 12 blank pages of 14,400 pt that pass (each picture 12 MB drawn): report.html's
+    pictures took 418 MB, all pages held at once (190 such pages took 3.3 GB); now each page is kept only as
+    its PNG (and its pixels deflated), drawn in a child within the limits."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(str(RAW_2023))
+    for _ in range(12):
+        doc.new_page(14400, 14400)
+    doc.save(tmp_path / "padded.pdf")
+    doc.close()
+    run = measured_cli("extract", str(tmp_path / "padded.pdf"), "--out", str(tmp_path / "out"), "--jobs", "1")
+    assert run["rc"] == 0, run["stderr"]
+    assert run["peak_mib"] < 300 and run["seconds"] < 30
+    page = (tmp_path / "out" / "2023" / "report.html").read_text(encoding="utf-8")
+    assert page.count('<figure id="page') == 15
+
+
 # --- workers die with their parent ---------------------------------------------------------------------
 
 # extract whose reading (one PDF: the second process; a batch: the workers) or drawing (the pictures of a

@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import io
 import math
+import zlib
 from dataclasses import dataclass
+from typing import Iterable
 
 BUDGET = 1_300_000  # bytes of data URI for all pictures together: the whole page stays under 2 MB
 COLOURS = 32  # a page picture is text, rules and a few box colours: a small palette keeps it sharp
@@ -33,6 +35,16 @@ class Page:
     boxes: tuple[Box, ...]
 
 
+@dataclass(frozen=True)
+class Picture:
+    """A page picture as the report holds it: its data URI ("" when left out for size) and its size in pixels
+    as drawn (the size it is shown at)."""
+
+    src: str
+    width: int
+    height: int
+
+
 def encode_png(image, factor: float = 1.0) -> bytes:
     """The picture as a palette PNG, resized by ``factor``."""
     if factor < 1.0:
@@ -46,19 +58,35 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def fit_budget(images: list, budget: int = BUDGET) -> list[str]:
-    """Data URIs of the pictures, all together within ``budget`` bytes: made smaller first, then, if that
-    is not enough, the last pages are left out ("")."""
-    uris = [data_uri(encode_png(im)) for im in images]
+def page_pictures(images: Iterable, budget: int = BUDGET) -> list[Picture]:
+    """The pictures (PIL images, drawn one at a time), all together within ``budget`` bytes of data URI: made
+    smaller first, then, if that is not enough, the last pages are left out (""). A page drawn is up to 12
+    MB (200 of the largest would not fit in memory), so only its palette PNG is kept, and its pixels deflated
+    fast for making it smaller (about a tenth of a page of text)."""
+    pngs, kept_pixels, sizes = [], [], []
+    for image in images:
+        pngs.append(encode_png(image))
+        kept_pixels.append((image.mode, zlib.compress(image.tobytes(), 1)))
+        sizes.append(image.size)
+    uris = [data_uri(png) for png in pngs]
     total = sum(map(len, uris))
     if total > budget:
+        from PIL import Image
+
         factor = max(MIN_SCALE, math.sqrt(budget / total) * 0.95)
-        uris = [data_uri(encode_png(im, factor)) for im in images]
+        uris = []
+        for (mode, pixels), size in zip(kept_pixels, sizes):
+            uris.append(data_uri(encode_png(Image.frombytes(mode, size, zlib.decompress(pixels)), factor)))
     kept, used = [], 0
     for uri in uris:
         used += len(uri)
         kept.append(uri if used <= budget else "")
-    return kept
+    return [Picture(uri, width, height) for uri, (width, height) in zip(kept, sizes)]
+
+
+def fit_budget(images: Iterable, budget: int = BUDGET) -> list[str]:
+    """The data URIs of ``page_pictures``."""
+    return [picture.src for picture in page_pictures(images, budget)]
 
 
 def _percent(v: float) -> str:
@@ -75,9 +103,11 @@ def boxes_on_page(observations: list[dict], area, width: int, height: int) -> tu
                  for i, o in enumerate(observations) if o["page"] == area.page)
 
 
-def pages_view(pictures: list, areas, observations: list[dict]) -> list[Page]:
-    """One Page per picture of a page ``area``, with the boxes of its values (``observations``: the release's
-    rows as records, in order)."""
-    uris = fit_budget(pictures)
-    return [Page(area.page, uri, im.width, im.height, boxes_on_page(observations, area, im.width, im.height))
-            for im, uri, area in zip(pictures, uris, areas)]
+def pages_view(pictures: list[Picture], areas, observations: list[dict]) -> list[Page]:
+    """One Page per picture of a page ``area`` (``page_pictures``), with the boxes of its values
+    (``observations``: the release's rows as records, in order). No pictures (they could not be drawn): each
+    page without one."""
+    if not pictures:
+        return [Page(area.page, "", 0, 0, ()) for area in areas]
+    return [Page(area.page, p.src, p.width, p.height, boxes_on_page(observations, area, p.width, p.height))
+            for p, area in zip(pictures, areas)]

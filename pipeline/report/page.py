@@ -12,7 +12,7 @@ import pandas as pd
 
 from pipeline.errors import shown
 from pipeline.model import Release, Report
-from pipeline.report.images import Page, pages_view
+from pipeline.report.images import Page, Picture, pages_view
 from pipeline.report.trend import Trend, trend_view
 
 
@@ -191,11 +191,12 @@ def template():
     return env.get_template("report.html.j2")
 
 
-def render_report(release: Release, report: Report, pictures: list, areas: tuple, vintages: pd.DataFrame,
+def render_report(release: Release, report: Report, pictures: list[Picture], areas: tuple, vintages: pd.DataFrame,
                   provenance: dict[str, str]) -> str:
-    """The page. ``pictures``: one PIL image per page, of the page ``areas`` (``RawRelease.pages``: each page's
-    box in PDF points), with the legend strip below; ``vintages``: the
-    observations of every release under DIR (this one included); ``provenance``: source, sha256, version."""
+    """The page. ``pictures``: one per page (``images.page_pictures``: the page with the legend strip below),
+    of the page ``areas`` (``RawRelease.pages``: each page's box in PDF points), or none when they could not
+    be drawn; ``vintages``: the observations of every release under DIR (this one included); ``provenance``:
+    source, sha256, version."""
     tables = table_views(release, vintages)
     pages = pages_view(pictures, areas, records(release.observations))
     return template().render(
@@ -203,7 +204,7 @@ def render_report(release: Release, report: Report, pictures: list, areas: tuple
         sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
         counts={v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
         vintage_years=sorted(int(y) for y in vintages["release_year"].unique()),
-        pages=pages, pictured={p.number for p in pages if p.src})
+        pages=pages, pictured={p.number for p in pages if p.src}, drawn=bool(pictures))
 
 
 def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
@@ -215,16 +216,15 @@ def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
 
 
 def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[str, ...],
-                 password: str | None = None) -> str:
-    """The report of a release read from ``pdf`` (``raw``, as extracted); ``files``: the releases under the
-    output folder (``earlier.release_files``) whose earlier ones the trends show."""
+                 pictures: list[Picture]) -> str:
+    """The report of a release read from ``pdf`` (``raw``, as extracted), with its page ``pictures`` (drawn
+    within the limits: ``runner.report_pictures``); ``files``: the releases under the output folder
+    (``earlier.release_files``) whose earlier ones the trends show."""
     from pipeline import __version__
     from pipeline.datapackage import sha256
-    from pipeline.pictures import inspect_pdf
 
     provenance = {"source": shown(Path(pdf).name), "sha256": sha256(Path(pdf)), "version": __version__}
-    return render_report(release, report, list(inspect_pdf(pdf, raw, password)), raw.pages, vintages(release, files),
-                         provenance)
+    return render_report(release, report, pictures, raw.pages, vintages(release, files), provenance)
 
 
 def _sections(tables: list[Table]) -> list[tuple[str, list[Table]]]:
