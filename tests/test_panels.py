@@ -78,3 +78,17 @@ def test_a_panel_between_two_tables_side_by_side(gap_left):
     panels = [_panel("X", 300 + gap_left, 110), _panel("Y", 720, 110)]
     placed = place_panels(panels, [{1: left}, {1: right}], ["A", "B"])
     assert [(p.table, p.placement) for p in placed] == [(0, "right of"), (1, "right of")]
+
+
+def test_a_panel_just_below_a_narrow_table_off_its_side():
+    """Small type: a panel set at the right of its table's slot stands below the table but right of its
+    values, before the next table: it belongs to the table above (the release's other panel does the same);
+    below two tables side by side, as near to both, it is loud."""
+    tables = [{1: Box(1, 50, 100, 200, 160)}, {1: Box(1, 50, 220, 200, 280)}]
+    panels = [_panel("A", 300, 175), _panel("B", 300, 295)]
+    placed = place_panels(panels, tables, ["A", "B"])
+    assert [(p.table, p.placement) for p in placed] == [(0, "below"), (1, "below")]
+    side_by_side = [{1: Box(1, 50, 100, 200, 160)}, {1: Box(1, 420, 100, 560, 160)}]
+    (panel,) = place_panels([_panel("X", 300, 175)], side_by_side, ["A", "B"])
+    assert panel.table is None and panel.placement.startswith("stands as near to table")
+    assert "'A' (below it)" in panel.placement and "'B' (below it)" in panel.placement

@@ -66,6 +66,7 @@ NAME_ABOVE = 0.8  # a name's wrapped line stands no higher than this above the f
 NAME_BELOW = 1.3  # nor lower than this below the last rank's centre
 PANEL_TITLE_REACH = 6.0  # a panel's title stands at most this far above its first rank
 NEXT_LINE = 1.5  # a footnote's next line stands within this below it (a word there left over is a lost line)
+OFF_SIDE_REACH = 8.0  # a panel off a table's side stands at most this far below or above it (a heading between)
 PANEL_TIE = 2.0  # two tables are about as near a panel when the farther is at most twice as far, plus this
 
 # --- type sizes (ratios of sizes) -----------------------------------------------------------------
@@ -73,7 +74,8 @@ SAME_SIZE = 0.1  # a row's label and a line continuing it: sizes within this sha
 CAPTION_SAME_SIZE = 0.12  # the lines of one caption
 NOTE_SAME_SIZE = 0.15  # the lines of one footnote
 NOTE_MAX_SIZE = 1.1  # footnote text is printed no larger than this times the table text
-SECTION_MIN_SIZE = 1.15  # a section heading is printed at least this times the table text
+SECTION_MIN_SIZE = 1.12  # a section heading is printed at least this times the table text (a heading ~15% larger,
+# its size rounded to a tenth of a point: 6.9 over 6.0 must not fall short by the rounding; above NOTE_MAX_SIZE)
 
 
 def enclosing(boxes: Iterable[Box]) -> Box:

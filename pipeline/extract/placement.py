@@ -1,8 +1,9 @@
 """Which table a top-3 panel belongs to, from where it stands on the page, whatever its heading says.
 
 A panel belongs to the nearest table it stands beside (their vertical spans overlap; the panel right or
-left of it) or directly above or below (their horizontal spans overlap). Two tables about as near are told
-apart by where the release's other panels stand to their tables (a person sees that the panels stand right
+left of it) or directly above or below (their horizontal spans overlap), or else just below or above it off
+its side (a block set at the right of a narrow table's slot, before the next table). Two tables about as
+near are told apart by where the release's other panels stand to their tables (a person sees that the panels stand right
 of theirs, or below them). A panel by no table, or still between two, keeps none: normalize makes that a
 problem that stops the release.
 """
@@ -13,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import PANEL_TIE, enclosing
+from pipeline.extract.geometry import OFF_SIDE_REACH, PANEL_TIE, enclosing
 from pipeline.model import Box, Kind, Ranking
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Candidate:
     table: int  # index in reader.tables
     where: str  # the panel's place: "right of", "left of", "above", "below"
     gap: float
+    off_side: float = 0.0  # below or above the table, off its side by this much (their spans meet neither way)
 
 
 def read_placements(reader: PageReader) -> None:
@@ -51,8 +53,9 @@ def title_text(table: FoundTable) -> str:
     return " ".join(ln.text for ln in table.title_lines) or f"with the years of page {table.header.page}"
 
 
-def candidate(panel: Box, table: Box, index: int) -> Candidate | None:
-    """How the panel stands to the table on its page: beside it, right above or below it, or neither."""
+def candidate(panel: Box, table: Box, index: int, size: float) -> Candidate | None:
+    """How the panel stands to the table on its page: beside it, right above or below it, below or above
+    it off its side (at most ``OFF_SIDE_REACH`` of the panel's ``size`` from it), or none of these."""
     v = min(panel.bottom, table.bottom) - max(panel.top, table.top)
     h = min(panel.x1, table.x1) - max(panel.x0, table.x0)
     if v > 0:
@@ -63,7 +66,13 @@ def candidate(panel: Box, table: Box, index: int) -> Candidate | None:
         if panel.ymid >= table.ymid:
             return Candidate(index, "below", panel.top - table.bottom)
         return Candidate(index, "above", table.top - panel.bottom)
-    return None
+    # off its side as well: a block set at the right (or left) of the table's slot, in the space between it
+    # and the next table; as far as the two gaps together, so that a table right above or below is nearer
+    below = panel.ymid >= table.ymid
+    v = panel.top - table.bottom if below else table.top - panel.bottom
+    if v > OFF_SIDE_REACH * size:
+        return None
+    return Candidate(index, "below" if below else "above", v - h, off_side=-h)
 
 
 def flow_candidates(panel: Box, extents: list[dict[int, Box]], others: list[Box]) -> list[Candidate]:
@@ -95,10 +104,16 @@ def flow_candidates(panel: Box, extents: list[dict[int, Box]], others: list[Box]
 def candidates_of(panel: Ranking, extents: list[dict[int, Box]], others: list[Box]) -> list[Candidate]:
     """Every table the panel stands beside, above or below; across a page break only in a direction in
     which no table on its own page stands."""
-    box = panel.box
-    same = [c for i, e in enumerate(extents) if box.page in e if (c := candidate(box, e[box.page], i))]
-    flow = [c for c in flow_candidates(box, extents, others) if all(s.where != c.where for s in same)]
+    box, size = panel.box, entry_size(panel)
+    same = [c for i, e in enumerate(extents) if box.page in e if (c := candidate(box, e[box.page], i, size))]
+    flow = [c for c in flow_candidates(box, extents, others)
+            if all(s.where != c.where or s.off_side for s in same)]
     return sorted(same + flow, key=lambda c: c.gap)
+
+
+def entry_size(panel: Ranking) -> float:
+    """The size of the panel's type: the height of its first entry."""
+    return panel.entries[0].box.height if panel.entries else 0.0
 
 
 def words(text: str) -> list[str]:
@@ -133,10 +148,14 @@ def place_panels(panels: list[Ranking], extents: list[dict[int, Box]], titles: l
     best = max(("right of", "left of", "below", "above"), key=score)
     out = []
     for panel, cs, chosen in zip(panels, cands, reading(panels, cands, best)):
-        size = panel.entries[0].box.height if panel.entries else 0.0
+        size = entry_size(panel)
         near = [c for c in cs if c.gap <= 2 * cs[0].gap + PANEL_TIE * size]
         if chosen is None and len(near) == 1:
             chosen = near[0]
+        if chosen is not None and chosen.off_side:
+            near = [c for c in cs if c.where == chosen.where
+                    and c.gap - c.off_side <= chosen.gap - chosen.off_side + PANEL_TIE * size]
+            chosen = chosen if len(near) == 1 else None  # off the side of tables side by side: whose?
         if chosen is not None:
             out.append(replace(panel, table=chosen.table, placement=chosen.where))
         elif near:

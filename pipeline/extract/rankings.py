@@ -61,7 +61,9 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             prev_li, prev = chain[-1]
             nxt = [(lj, t) for lj, t in ranks if t.text == want and lj > prev_li
                    and abs(t.box.x0 - prev.box.x0) <= RANK_ALIGNED * t.size
-                   and 0 < t.box.top - prev.box.top <= RANK_STEP * t.size]
+                   and 0 < t.box.top - prev.box.top
+                   and (t.box.top - prev.box.top <= RANK_STEP * t.size
+                        or on_the_lines_between(lines, prev_li, lj, prev, RANK_STEP))]
             if not nxt:
                 break
             chain.append(min(nxt, key=lambda x: x[1].box.top))
@@ -86,6 +88,18 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
         box = enclosing([*(e.box for e in entries), *(t.box for t in title_tokens)])
         panels.append(Ranking(join_text(title_tokens), year, tuple(entries), box))
     return panels
+
+
+def on_the_lines_between(lines: list[Line], upper: int, lower: int, item: Token, reach: float) -> bool:
+    """Two items of a panel's column (lines ``upper`` and ``lower``) stand one after the other on the lines of
+    the page: nothing between them in the item's column, and no line between them further than ``reach``
+    ems below the one above it. A panel printed on the lines of the table beside it (its title on the
+    header's line, a rank on each row's first line) is spread by the table's wrapped title and labels."""
+    between = lines[upper + 1:lower]
+    if any(t.box.x1 > item.box.x0 and t.box.x0 < item.box.x1 for ln in between for t in ln.tokens):
+        return False
+    tops = [ln.box.top for ln in lines[upper:lower + 1]]
+    return all(b - a <= reach * item.size for a, b in zip(tops, tops[1:]))
 
 
 def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
@@ -141,7 +155,8 @@ def _panel_run(line: Line, rank: Token) -> list[Token]:
 def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
     for lj in range(li - 1, -1, -1):
         line = lines[lj]
-        if first.box.top - line.box.bottom > PANEL_TITLE_REACH * first.size:
+        if first.box.top - line.box.bottom > PANEL_TITLE_REACH * first.size \
+                and not on_the_lines_between(lines, lj, li, first, PANEL_TITLE_REACH):
             break
         run = _panel_run(line, first)
         if run and (id(run[0]) in reader.roles or RANK_TEXT.match(run[0].text)):
