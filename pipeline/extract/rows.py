@@ -9,7 +9,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import LABEL_WRAP_GAP, ROW_FLOW_REACH, SAME_SIZE, overlaps_vertically
+from pipeline.extract.geometry import LABEL_WRAP_GAP, ROW_FLOW_REACH, SAME_SIZE, TIE, overlaps_vertically
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
@@ -150,12 +150,24 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
                 and line.box.top < first.line.box.top:
             continue
         if line.box.top > hi:
-            if line.box.top - hi > LABEL_WRAP_GAP * size \
-                    or not _same_style(toks, last.label_tokens or last.line.tokens) or starts_footnote(reader, toks):
+            pitch = label_pitch([r.line for r in rows if r.label_tokens] + [Line(tuple(t)) for t in out])
+            adjacent = line.box.top - hi <= LABEL_WRAP_GAP * size \
+                or pitch is not None and line.box.bottom - hi <= pitch + TIE * size
+            if not adjacent or not _same_style(toks, last.label_tokens or last.line.tokens) \
+                    or starts_footnote(reader, toks):
                 continue
             hi = line.box.bottom
         out.append(toks)
     return out
+
+
+def label_pitch(lines: list[Line]) -> float | None:
+    """The line pitch of a table's label column: the least distance between the baselines of two of its
+    lines (a wrapped label's lines stand that close; loose leading sets them further apart than
+    ``LABEL_WRAP_GAP``). None with fewer than two lines."""
+    bottoms = sorted(ln.box.bottom for ln in lines)
+    gaps = [b - a for a, b in zip(bottoms, bottoms[1:]) if b - a > 0]
+    return min(gaps) if gaps else None
 
 
 def apply_reading(reader: PageReader, table: FoundTable, seg: Segment, reading) -> None:
