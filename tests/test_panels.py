@@ -11,8 +11,11 @@ import pytest
 
 from conftest import ROOT, generator, part_of, run_pipeline
 from pipeline.errors import describe
+from pipeline.extract.geometry import RANK_STEP
 from pipeline.extract.placement import place_panels
-from pipeline.model import Box, Problem, ProblemKind, Ranking, RankingEntry
+from pipeline.extract.rankings import on_the_lines_between
+from pipeline.extract.words import Line
+from pipeline.model import Box, Problem, ProblemKind, Ranking, RankingEntry, Token
 
 gen = generator()
 
@@ -92,3 +95,23 @@ def test_a_panel_just_below_a_narrow_table_off_its_side():
     (panel,) = place_panels([_panel("X", 300, 175)], side_by_side, ["A", "B"])
     assert panel.table is None and panel.placement.startswith("stands as near to table")
     assert "'A' (below it)" in panel.placement and "'B' (below it)" in panel.placement
+
+
+def _line(*words: tuple[str, float], top: float) -> Line:
+    return Line(tuple(Token(w, Box(1, x, top, x + 6 * len(w), top + 8.0), 8.0) for w, x in words))
+
+
+def test_ranks_on_the_lines_of_a_table_with_a_wrapped_title():
+    """A panel right of its table on the table's lines: the 1. on the years' line, the 2. on the first row
+    after a title wrapped to four lines (far more than a rank step apart). Nothing stands between them in
+    the ranks' column and the lines run on: consecutive. A blank stretch, or a word in the column, parts them."""
+    lines = [_line(("Spoor", 50), ("2023", 200), ("1.", 300), ("Syrische", 312), top=100),
+             *(_line(("asiel", 50), top=100 + 12 * k) for k in range(1, 5)),
+             _line(("Aanvragen", 50), ("1.040", 200), ("2.", 300), ("Turkse", 312), top=160)]
+    first, second = lines[0].tokens[2], lines[-1].tokens[2]
+    assert second.box.top - first.box.top > RANK_STEP * first.size
+    assert on_the_lines_between(lines, 0, 5, first, RANK_STEP)
+    gap = [lines[0], lines[1], _line(("Aanvragen", 50), ("2.", 300), top=190)]
+    assert not on_the_lines_between(gap, 0, 2, first, RANK_STEP)
+    crossed = [lines[0], _line(("asiel", 50), ("x", 301), top=112), *lines[2:]]
+    assert not on_the_lines_between(crossed, 0, 5, first, RANK_STEP)

@@ -96,3 +96,20 @@ def test_a_label_reads_line_by_line_whatever_the_tops_of_its_words():
     last = tok("procedures", 50, 113.0)  # the values stand on the last line
     row = FoundRow(Line((last,)), [last], {}, [Line(tuple(first))])
     assert " ".join(t.text for t in label_tokens(row)) == "Aantal ontvangen gerechtelijke procedures"
+
+
+def test_the_label_column_pitch_holds_a_last_line_at_loose_leading():
+    """Loose leading (1.6 times the text): the lines of a wrapped label stand 0.6 ems apart, so a label's
+    last line below its values' line is as far under the last row as the label's other lines are from each
+    other; the label column's pitch is that distance (a line on the same baseline counts no pitch)."""
+    from pipeline.extract.rows import label_pitch
+    from pipeline.extract.words import Line
+    from pipeline.model import Box, Token
+
+    def line(text, x0, top):
+        return Line((Token(text, Box(1, x0, top, x0 + 6 * len(text), top + 6.5), 6.5),))
+
+    lines = [line("Totaal aantal", 50, 100.0), line("uitgereikte", 50, 110.4), line("x", 120, 110.4),
+             line("IND-Loket", 50, 79.2)]
+    assert abs(label_pitch(lines) - 10.4) < 1e-9
+    assert label_pitch([line("Totaal", 50, 100.0)]) is None
