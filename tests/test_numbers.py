@@ -144,3 +144,42 @@ def test_text_without_accent_glyphs_is_untouched(text):
 
     chars = [{"text": c, "x0": 5.0 * i, "x1": 5.0 * i + 4} for i, c in enumerate(text)]
     assert _accents_composed(chars) == chars
+
+
+def _glyphs(text: str, x: float, size: float = 5.0, font: str = "Vera", jitter: float = 0.0) -> list[dict]:
+    """One char per glyph of ``text`` (0.6 em advance, a blank drawn as a gap), alternately ``jitter`` pt off
+    the grid, with the sizes a text matrix drawn off the grid gives (5.0 and 5.000000000000028)."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch != " ":
+            off = jitter * (-1) ** i
+            top = 100.0 + off / 4
+            out.append({"text": ch, "x0": x + off, "x1": x + off + 0.6 * size, "top": top, "doctop": top,
+                        "bottom": top + size, "upright": True, "fontname": font,
+                        "size": size + (2.8e-14 if i % 3 == 1 else 0.0)})
+        x += 0.6 * size
+    return out
+
+
+def test_glyphs_a_fraction_off_the_grid_read_as_the_words_a_person_sees():
+    """A footnote drawn glyph by glyph, each glyph off the grid: its sizes differ by a text matrix's rounding
+    (it once read 'Deze a a nta llen'), glyphs overlap or stand a little apart, one glyph comes from another
+    font, and the glyphs of a word are drawn apart in the content stream. A blank's width still parts words."""
+    from pipeline.extract.words import chars_to_words
+
+    text, komen = _glyphs("Deze aantallen", 10.0, jitter=0.2), _glyphs("komen", 55.0, jitter=0.2)
+    text[6] = {**text[6], "fontname": "Vera-Bold"}  # the 'n' of 'aantallen'
+    drawn = text[:7] + komen[:2] + text[7:] + komen[2:]  # 'ko' drawn inside 'aantallen'
+    words = sorted(chars_to_words(drawn), key=lambda w: w["x0"])
+    assert [w["text"] for w in words] == ["Deze", "aantallen", "komen"]
+    assert {w["fontname"] for w in words} == {"Vera"}
+    assert {w["size"] for w in words} == {5.0}
+
+
+def test_glyph_sizes_apart_by_more_than_rounding_stay_apart():
+    """A raised marker (a smaller size) right after its word is no part of the word."""
+    from pipeline.extract.words import chars_to_words
+
+    marker = [{**c, "size": 3.0, "bottom": c["top"] + 3.0, "x1": c["x0"] + 1.8} for c in _glyphs("1", 25.0)]
+    words = chars_to_words(_glyphs("Gezin", 10.0) + marker)
+    assert sorted(w["text"] for w in words) == ["1", "Gezin"]

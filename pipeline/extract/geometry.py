@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 # --- words (words.py) ------------------------------------------------------------------------------
 WORD_GAP = 0.15  # a word ends where the gap to the next glyph is wider than this
+GLYPH_SIZE_NOISE = 0.001  # glyph sizes within this share of each other are one size (a text matrix's rounding)
 CHAR_LINE_TOLERANCE = 1.5  # points: pdfplumber's clustering of glyphs into lines takes no ratio
 LINE_RATIO = 0.4  # tokens are on one line when their vertical centres differ by less than this
 RAISED = 0.2  # digits at the end of a word whose bottom is this far above the word's baseline: a marker

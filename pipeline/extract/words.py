@@ -4,6 +4,8 @@ pdfplumber reads the characters; here they become the words a reader sees:
 
 * words are split at blank characters *and* at gaps wider than a fraction of the font size, so text layers
   without any space character (LaTeX) still give words;
+* glyphs drawn one by one are one word whatever order they were drawn in, whatever font each comes from,
+  and whatever fraction of a point each stands off the grid (sizes apart by a text matrix's rounding are one);
 * a small number glued to a word (``Gezin`` + raised ``1``) is a footnote marker, never part of the word;
 * ``89`` + (non-breaking) space + ``%`` stays one token, printed as it stands;
 * rotated text is kept apart (page furniture such as a stray ``Jaar`` in the margin).
@@ -17,9 +19,11 @@ from __future__ import annotations
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 
 import pdfplumber
+import pdfplumber.utils
 
 from pipeline.extract.area import visible_page
 from pipeline.extract.geometry import (
@@ -27,6 +31,7 @@ from pipeline.extract.geometry import (
     BLANK,
     CHAR_LINE_TOLERANCE,
     FULL_SIZE_RISE,
+    GLYPH_SIZE_NOISE,
     LINE_RATIO,
     MARKER_DROP,
     MARKER_SIZE_RATIO,
@@ -75,18 +80,55 @@ class Line:
 def page_tokens(page: pdfplumber.page.Page) -> list[Token]:
     """All words of the visible page as tokens, markers flagged and attached nowhere yet. A character whose
     centre lies outside the CropBox (a slug line in the bleed) is not on the page."""
-    words = visible_page(page).extract_words(
+    tokens: list[Token] = []
+    for word in chars_to_words(visible_page(page).chars):
+        tokens.extend(word_to_tokens(word, page.page_number))
+    return merge_percent_signs(flag_markers(tokens))
+
+
+def chars_to_words(chars: list[dict]) -> list[dict]:
+    """pdfplumber's words, as a person reads them: the glyphs of one line and one size whose gap is under
+    ``WORD_GAP`` of their size are one word, in whatever order they were drawn, whatever font each glyph
+    comes from, and whatever fraction of a point each is off the grid. A word's font is the one most of its
+    glyphs are printed in."""
+    words = pdfplumber.utils.extract_words(
+        in_size_groups(one_size_per_size(chars)),
         keep_blank_chars=True,
         use_text_flow=False,
         x_tolerance_ratio=WORD_GAP,
         y_tolerance=CHAR_LINE_TOLERANCE,
-        extra_attrs=["size", "fontname", "upright"],
+        extra_attrs=["size", "upright"],
         return_chars=True,
     )
-    tokens: list[Token] = []
-    for word in words:
-        tokens.extend(word_to_tokens(word, page.page_number))
-    return merge_percent_signs(flag_markers(tokens))
+    return [{**w, "fontname": Counter(c["fontname"] for c in w["chars"]).most_common(1)[0][0]} for w in words]
+
+
+def one_size_per_size(chars: list[dict]) -> list[dict]:
+    """The characters with each size the same number wherever it is printed. A glyph drawn a fraction of a
+    point off the grid can come out at 5.000000000000028 pt beside one at 5.0 pt: the same size to any
+    reader, but two to pdfplumber, which ends a word wherever the size changes (``a|a|nta|llen``). Sizes
+    within ``GLYPH_SIZE_NOISE`` of each other (chained) become the size most of their characters have."""
+    counts = Counter(c["size"] for c in chars)
+    if len(counts) < 2:
+        return chars
+    same: dict[float, float] = {}
+    group: list[float] = []
+    for size in sorted(counts) + [float("inf")]:
+        if group and size - group[-1] > GLYPH_SIZE_NOISE * group[-1]:
+            common = max(group, key=lambda s: counts[s])
+            same.update((s, common) for s in group)
+            group = []
+        group.append(size)
+    if all(same[s] == s for s in counts):
+        return chars
+    return [c if same[c["size"]] == c["size"] else {**c, "size": same[c["size"]]} for c in chars]
+
+
+def in_size_groups(chars: list[dict]) -> list[dict]:
+    """The characters grouped by direction and size, each group in the order drawn. pdfplumber builds words
+    only within a run of characters that come one after another in the content stream: a word whose glyphs
+    were drawn apart (another string drawn in between) would otherwise be two words."""
+    return sorted(chars, key=lambda c: (not c["upright"], c["size"]))
 
 
 def merge_percent_signs(tokens: list[Token]) -> list[Token]:
