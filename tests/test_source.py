@@ -241,3 +241,26 @@ def test_mutated_release_opens_or_raises_input_error(tmp_path, edits):
         return
     pdf.close()
 
+
+
+def test_a_standard_font_reads_with_the_advances_it_states(tmp_path):
+    """pdfminer's own metrics of Courier lack the Euro sign: it read zero wide, and every glyph after it in
+    the string a glyph too far left. Read with the font's /Widths, every Courier glyph is 0.6 em wide."""
+    from conftest import generator
+
+    generator()  # puts the renderer's fonts on the path
+    from render.fonts import fonts_for
+
+    path = tmp_path / "euro.pdf"
+    c = canvas.Canvas(str(path))
+    c.setFont(fonts_for("courier").regular, 10)
+    c.drawString(100, 700, "€ 11,3 mln")
+    c.showPage()
+    c.save()
+    pdf = open_pdf(path)
+    try:
+        chars = pdf.pages[0].chars
+    finally:
+        pdf.close()
+    assert "".join(ch["text"] for ch in chars) == "€ 11,3 mln"
+    assert [round(ch["x0"] - 100, 6) for ch in chars] == [6.0 * i for i in range(len(chars))]

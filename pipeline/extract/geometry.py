@@ -23,7 +23,7 @@ LINE_RATIO = 0.4  # tokens are on one line when their vertical centres differ by
 RAISED = 0.2  # digits at the end of a word whose bottom is this far above the word's baseline: a marker
 BLANK = 0.1  # a gap wider than this between a number and its ``%`` is printed as a (non-breaking) space
 PERCENT_LEVEL = 0.3  # a ``%`` belongs to a number when their centres are this close vertically
-PERCENT_GAP = 0.6  # ... and the gap between them is at most this
+PERCENT_GAP = 0.75  # ... and the gap between them is at most this (a blank: up to 0.6 in a monospaced face)
 ACCENT_OVER = 0.3  # an accent glyph over at least this share of its width of a letter is put on that letter
 
 # --- footnote markers against their word (words.py) -----------------------------------------------

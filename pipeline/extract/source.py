@@ -44,6 +44,7 @@ from pipeline.extract.integrity import (
     check_objects,
     guard_pdfminer,
 )
+from pipeline.extract.widths import honour_widths
 from pipeline.guards import memory_cap, memory_error
 
 HEAD_BYTES = 1024  # where the %PDF- header (and an HTML page's start) must be
@@ -54,6 +55,7 @@ ENCRYPTED = ("the PDF is encrypted.", "Pass its password with --password.")
 WRONG_PASSWORD = ("the password does not open this PDF.", "Check the value given to --password.")
 
 guard_pdfminer()
+honour_widths()
 
 
 def open_pdf(path: Path, *, password: str | None = None, max_pages: int = 200) -> pdfplumber.PDF:
