@@ -35,7 +35,7 @@ PROBES = (
     ("pipeline.extract.source", "check_objects", "integrity: every object parsed, every stream inflated", "integrity"),
     ("pipeline.extract.source", "check_drawing", "integrity: what each page draws", "integrity"),
     ("pipeline.extract.source", "open_pdf", "open_pdf: the other checks", "parse"),
-    ("pdfplumber.page", "Page.extract_words", "pdfplumber: extract_words", "words"),
+    ("pdfplumber.utils", "extract_words", "pdfplumber: extract_words", "words"),
     ("pipeline.extract.words", "page_tokens", "tokens (words -> Token, markers flagged)", "tokens"),
     ("pipeline.extract.reader", "attach_markers", "reader: markers attached", "passes"),
     ("pipeline.extract.reader", "tokens_to_lines", "reader: lines", "passes"),
