@@ -113,3 +113,32 @@ def test_the_label_column_pitch_holds_a_last_line_at_loose_leading():
              line("IND-Loket", 50, 79.2)]
     assert abs(label_pitch(lines) - 10.4) < 1e-9
     assert label_pitch([line("Totaal", 50, 100.0)]) is None
+
+
+def test_a_tables_line_pitch_is_its_label_columns_whatever_its_leading():
+    """A loose leading (1.6 times the type) sets a wrapped title's and label's lines further apart than
+    half an em: they still stand at the table's own line pitch, measured in its label column. Years between
+    two lines of their title, or a panel's rank beside a row a little lower, do not shorten it."""
+    from pipeline.extract.headers import Header
+    from pipeline.extract.rows import FoundRow, FoundTable, line_pitch
+    from pipeline.extract.words import Line
+    from pipeline.model import Box, Token
+
+    lead = 1.6 * SIZE
+
+    def tok(text, x0, bottom):
+        return Token(text, Box(1, x0, bottom - SIZE, x0 + 5 * len(text), bottom), SIZE)
+
+    title = [Line((tok("Gerechtelijke", 50, 100.0),)), Line((tok("procedures", 50, 100.0 + lead),))]
+    years = Line(tuple(tok(str(y), 200 + 40 * i, 100.0 + lead / 2) for i, y in enumerate((2023, 2022, 2021))))
+    header = Header(1, years, (2023, 2022, 2021), tuple(t.box for t in years.tokens))
+    rows, y = [], 100.0 + lead
+    for label in ("Aanvragen", "Beslissingen"):
+        y += lead
+        label_tok, cells = tok(label, 50, y), {i: tok("1.000", 200 + 40 * i, y) for i in range(3)}
+        rank = tok("1.", 400, y + 2.0)  # a panel beside the rows, a little lower: one page line with the row
+        rows.append(FoundRow(Line((label_tok, *cells.values(), rank)), [label_tok], cells))
+    table = FoundTable(header, title, rows)
+    lines = [*title, years, *(r.line for r in rows)]
+    assert abs(line_pitch(table, [lines]) - lead) < 1e-6
+    assert line_pitch(FoundTable(header, title, []), [lines]) is None  # no rows: nothing to measure

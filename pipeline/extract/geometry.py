@@ -41,9 +41,10 @@ MARKER_BEFORE = 0.8  # or precede it with a gap of at most this
 # --- lines and the gaps between them --------------------------------------------------------------
 LINE_GAP = 0.8  # a line at most this far below another directly continues it; a margin line is set apart by more
 MARGIN_LINES = 2  # a page's top and foot margins hold at most this many lines each (a count, not a distance)
-WRAP_GAP = 0.5  # the lines of one wrapped title stand no further apart than this
+WRAP_GAP = 0.5  # the lines of one wrapped title stand no further apart than this (a table without a line pitch)
 LABEL_WRAP_GAP = 0.6  # a label's wrapped line stands no further than this below the table's last row
 BLOCK_GAP = 0.3  # two label-column lines whose baselines stand this much further apart than the line pitch: two cells
+# (a table's line pitch, rows.line_pitch, whatever its leading: a wrapped title's lines stand within it)
 CAPTION_GAP = 1.0  # the lines of a caption above a header stand no further apart than this
 CAPTION_REACH = 8.0  # a caption stands at most this far above its header
 OVERLAP_SLACK = 0.1  # a line ending this little below a header's top still stands above it

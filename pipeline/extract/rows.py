@@ -35,6 +35,7 @@ class FoundTable:
     title_lines: list[Line]
     rows: list[FoundRow] = field(default_factory=list)
     unclear: tuple[str, ...] = ()  # wrapped labels the evidence cannot split: the conventions left (wraps)
+    pitch: float | None = None  # its line pitch in its label column (``line_pitch``): a wrapped title's
 
 
 def read_rows(reader: PageReader) -> None:
@@ -42,6 +43,8 @@ def read_rows(reader: PageReader) -> None:
     column as ``LABEL``; sets ``reader.tables`` (one per header). Relies on the headers, the label columns
     and everything claimed before: a rank, a year or furniture standing in a row's line is not a value."""
     reader.tables = assign_rows(reader, reader.headers, reader.page_lines)
+    for table in reader.tables:
+        table.pitch = line_pitch(table, reader.page_lines)
     reader.body_size = body_sizes(reader.tables)
 
 
@@ -80,6 +83,24 @@ def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[F
                 reader.claim(label, Kind.LABEL)
                 tables[id(h)].rows.append(FoundRow(line, label, dict(zip(cols, toks))))
     return list(tables.values())
+
+
+def line_pitch(table: FoundTable, page_lines) -> float | None:
+    """The table's line pitch as a person sees it, whatever its leading: the least distance between the
+    baselines of two consecutive lines of text in its label column (title and labels), from its years' line
+    (or, on a page it flows onto, its first row) to its last row; None with fewer than two such lines. The
+    lines of one wrapped title or label stand this far apart (a rule or a padded grid only sets rows further
+    apart; years or values between two lines of their title or label stand half as far from either)."""
+    h = table.header
+    pitches = []
+    for page in sorted({r.line.box.page for r in table.rows}):
+        rows = [r.line for r in table.rows if r.line.box.page == page]
+        top = h.line.box.top if page == h.page else min(ln.box.top for ln in rows)
+        end = max(ln.box.bottom for ln in rows)
+        label_lines = [Line(tuple(toks)) for ln in page_lines[page - 1] if top <= ln.box.top and ln.box.bottom <= end
+                       and (toks := [t for t in ln.tokens if h.in_label_column(t.box)])]
+        pitches.append(label_pitch(label_lines))
+    return min((p for p in pitches if p is not None), default=None)
 
 
 @dataclass

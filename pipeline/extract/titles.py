@@ -8,6 +8,7 @@ import statistics
 from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import (
+    BLOCK_GAP,
     CAPTION_GAP,
     CAPTION_REACH,
     CAPTION_SAME_SIZE,
@@ -52,18 +53,20 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
             reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
     previous_page = page_lines[h.page - 2] if h.page > 1 else []
-    for toks in _caption_lines(reader, h, lines, [t for ln in table.title_lines for t in ln.tokens], previous_page):
+    title_tokens = [t for ln in table.title_lines for t in ln.tokens]
+    for toks in _caption_lines(reader, h, lines, title_tokens, previous_page, table.pitch):
         table.title_lines.insert(0, Line(tuple(toks)))
         reader.claim(toks, Kind.TITLE)
 
 
 def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token],
-                   previous_page: list[Line]) -> list[list[Token]]:
+                   previous_page: list[Line], pitch: float | None) -> list[list[Token]]:
     """Title text standing above the year header: a caption or heading over a header without a title
-    (beside a floating panel, say), or the first half of a title whose second half shares the years' line.
-    Nearest line first."""
+    (beside a floating panel, say), or the first half of a title whose second half shares the years' line
+    (its lines as far apart as the table's, ``pitch``). Nearest line first."""
     found: list[list[Token]] = []
     below = min([h.line.box.top, *(ln.box.top for ln in lines if overlaps_vertically(ln.box, *h.band))])
+    baseline = min([h.band[1], *(t.box.bottom for t in title_tokens)])  # of the title's topmost line so far
     above = [ln for ln in lines if ln.box.bottom <= below + OVERLAP_SLACK * h.size]
     for line in sorted(above, key=lambda ln: -ln.box.top):
         starts = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
@@ -76,23 +79,32 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
         if any(id(t) in reader.roles for t in toks):
             break  # the table above, or a panel: no caption here
         ref = title_tokens or (found[0] if found else toks)
+        bottom = max(t.box.bottom for t in toks)  # the baseline of the run (not of all the page's line)
         size = statistics.median(t.size for t in toks)
         same_type = abs(size - statistics.median(t.size for t in ref)) <= CAPTION_SAME_SIZE * size
         if title_tokens:  # only the first half of a title: same type and font, right above it (however
             # short: a title may wrap anywhere, its years on its last line)
             same_font = {t.font for t in toks} <= {t.font for t in ref}
-            if gap > WRAP_GAP * size or not same_type or not same_font:
+            if not _wrapped_above(baseline - bottom, gap, size, pitch) or not same_type or not same_font:
                 break
         elif found and (gap > CAPTION_GAP * size or not same_type):
             break
         found.append(toks)
-        below = line.box.top
+        below, baseline = line.box.top, bottom
     else:
         if not title_tokens and not found:  # the title was left at the foot of the page before
             foot = _caption_at_page_foot(reader, h, previous_page)
             if foot:
                 found.append(foot)
     return found
+
+
+def _wrapped_above(distance: float, gap: float, size: float, pitch: float | None) -> bool:
+    """A line ``distance`` above the next line's baseline (``gap`` above its top) is the line before it in
+    one wrapped title: at the table's line pitch, whatever its leading (without rows to measure it: tight)."""
+    if pitch is None:
+        return gap <= WRAP_GAP * size
+    return distance <= pitch + BLOCK_GAP * size
 
 
 def _caption_at_page_foot(reader: PageReader, h: Header, lines: list[Line]) -> list[Token]:
