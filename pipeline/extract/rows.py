@@ -158,7 +158,7 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
     the table flows onto, just above its first row) to the last row, then the lines directly below it in
     the same type (not a footnote)."""
     h, first, last = table.header, rows[0], rows[-1]
-    lo = h.band[1] if header_page else float("-inf")
+    lo = h.band[1] if header_page else flowed_top(reader, h, lines, first)
     hi = last.line.box.bottom
     size = _size(last.line.tokens)
     out = []
@@ -166,9 +166,6 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
         free = reader.free(line)
         toks = [t for t in free if h.in_label_column(t.box)]
         if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
-            continue
-        if not header_page and line.box.bottom <= first.line.box.top - ROW_FLOW_REACH * size \
-                and line.box.top < first.line.box.top:
             continue
         if line.box.top > hi:
             pitch = label_pitch([r.line for r in rows if r.label_tokens] + [Line(tuple(t)) for t in out])
@@ -180,6 +177,26 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
             hi = line.box.bottom
         out.append(toks)
     return out
+
+
+def flowed_top(reader: PageReader, h: Header, lines: list[Line], first: FoundRow) -> float:
+    """On a page a table flows onto (no header above its rows): how high its label column reaches above its
+    first row. A line alone in the label column within ``ROW_FLOW_REACH`` above the first row is its own, and
+    so is each line in the labels' type standing as close above one taken (a label wrapped over several
+    lines whose values stand on its last line); text further up, or set apart, is not the table's."""
+    top, below = first.line.box.top, first.label_tokens or first.line.tokens
+    for line in sorted((ln for ln in lines if ln.box.top < first.line.box.top), key=lambda ln: -ln.box.top):
+        free = reader.free(line)
+        toks = [t for t in free if h.in_label_column(t.box)]
+        if any(h.in_value_span(t.box) for t in free):
+            break
+        if not toks:
+            continue
+        if line.box.bottom <= top - ROW_FLOW_REACH * _size(below) \
+                or top < first.line.box.top and not _same_style(toks, below):
+            break
+        top, below = line.box.top, toks
+    return top
 
 
 def label_pitch(lines: list[Line]) -> float | None:
