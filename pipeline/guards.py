@@ -11,7 +11,8 @@ that die with their parent.
   the main process then leaves no worker blocked on its pipe forever (nor holding the output lock).
 * ``in_child``: run a function in a forked child (``die_with_parent``) and hand back its result or error: a
   crash in a C library there (pdfium drawing a hostile page) is ``ChildDied``, not the end of the run, and a
-  C library that does not return in time is killed by the parent (``ChildTimedOut``).
+  C library that does not return in time is killed by the parent (``ChildTimedOut``). ``start_in_child``
+  starts one without waiting (the report's pictures are drawn while the release is checked).
 """
 
 from __future__ import annotations
@@ -165,25 +166,47 @@ def in_child(function, *args, seconds: float | None = None):
     ChildDied (it ended without either), or ChildTimedOut: still running ``seconds`` (plus a second of grace
     for its own ``time_limit``) after it started, it is killed. The child's alarm cannot stop a C library
     (pdfium drawing a page) before it returns; the parent's deadline can."""
-    context = fork_context() or multiprocessing.get_context()
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_run_child, args=(os.getpid(), send, function, args), daemon=True)
-    child.start()
-    send.close()
-    try:
-        if not receive.poll(seconds + GRACE if seconds else None):
-            raise ChildTimedOut()
-        ok, value = receive.recv()
-    except (EOFError, OSError):  # the pipe closed without a result: the child died
-        raise ChildDied() from None
-    finally:
-        receive.close()
-        if child.is_alive():
-            child.kill()
-        child.join()
-    if ok:
-        return value
-    raise value
+    return start_in_child(function, *args, seconds=seconds).result()
+
+
+class Child:
+    """A forked child running ``function(*args)`` (``start_in_child``) while this process goes on; ``result``
+    waits for it as ``in_child`` does (the deadline counted from its start), ``cancel`` kills it."""
+
+    def __init__(self, function, args: tuple, seconds: float | None) -> None:
+        context = fork_context() or multiprocessing.get_context()
+        self._deadline = time.monotonic() + seconds + GRACE if seconds else None
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run_child, args=(os.getpid(), send, function, args), daemon=True)
+        self._process.start()
+        send.close()
+
+    def result(self):
+        try:
+            wait = max(self._deadline - time.monotonic(), 0.0) if self._deadline is not None else None
+            if not self._receive.poll(wait):
+                raise ChildTimedOut()
+            ok, value = self._receive.recv()
+        except (EOFError, OSError):  # the pipe closed without a result: the child died
+            raise ChildDied() from None
+        finally:
+            self.cancel()
+        if ok:
+            return value
+        raise value
+
+    def cancel(self) -> None:
+        """Kill the child if it still runs, and reap it (idempotent)."""
+        if not self._receive.closed:
+            self._receive.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+
+
+def start_in_child(function, *args, seconds: float | None = None) -> Child:
+    """``function(*args)`` started in a forked child, as ``in_child`` runs it, without waiting for it."""
+    return Child(function, args, seconds)
 
 
 def _run_child(parent: int, send, function, args) -> None:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
-from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, ChildDied, ChildTimedOut, child_pool, in_child, limits,
-                             time_limit)
+from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, Child, ChildDied, ChildTimedOut, child_pool, limits,
+                             start_in_child, time_limit)
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -112,7 +112,11 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
             started: float | None = None) -> tuple[Release, Report, list[str]]:
     """Run every stage on one PDF (from ``raw`` if it was read already, since ``started``: --timeout covers
     all work on it); the release, its report, and a warning line if its page pictures could not be drawn.
-    Raises a PipelineError for anything that stops the release."""
+    Raises a PipelineError for anything that stops the release.
+
+    report.html's page pictures are drawn in a child (within the limits, ``guarded_pictures``) while this
+    process checks the release and builds the rest of the page: they are off the critical path. If the
+    release fails, that child is stopped and the pictures of the validation report are drawn instead."""
     started = started or time.monotonic()
     if raw is None:  # before pandas is imported: a reading process as small as it can be (--max-memory)
         raw = read(path, opts)
@@ -122,28 +126,35 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     from pipeline.validate import validate
     from pipeline.write import write_release, write_report
 
-    with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
-        release = normalize(raw, schemas)
-        check_recognized(path, raw, known_tables=bool((release.observations["table_id"].fillna("") != "").any()))
-        report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
-    directory = opts.out / str(release.release_year)
-    if not report.ok:
-        pictures, warning = guarded_pictures(draw_pictures, path, raw, opts, _time_left(opts, started),
-                                             "the validation report")
-        write_report(report, directory, pictures)
-        error = release_failed(path, report, directory, directory / "inspect" if pictures else None)
-        error.details += [warning] if warning else []  # after the lines that say why it failed
-        raise error
-    from pipeline.report.earlier import release_files
-    from pipeline.report.page import release_page
+    drawing = start_pictures(draw_report_pictures, path, raw, opts, _time_left(opts, started))
+    try:
+        with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
+            release = normalize(raw, schemas)
+            check_recognized(path, raw,
+                             known_tables=bool((release.observations["table_id"].fillna("") != "").any()))
+            report = validate(release, raw, schemas, allow_unmapped=opts.allow_unmapped)
+        directory = opts.out / str(release.release_year)
+        if not report.ok:
+            drawing.cancel()
+            pictures, warning = guarded_pictures(draw_pictures, path, raw, opts, _time_left(opts, started),
+                                                 "the validation report")
+            write_report(report, directory, pictures)
+            error = release_failed(path, report, directory, directory / "inspect" if pictures else None)
+            error.details += [warning] if warning else []  # after the lines that say why it failed
+            raise error
+        from pipeline.report.earlier import release_files
+        from pipeline.report.page import release_renderer
 
-    before = opts.releases_before if opts.releases_before is not None else release_files(opts.out)
-    pictures, warning = guarded_pictures(draw_report_pictures, path, raw, opts, _time_left(opts, started),
-                                         "report.html")
-    with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
-        page = release_page(path, raw, release, report, before, pictures)
-    write_release(release, report, directory, {"datapackage.json": datapackage_json(release, path, schemas),
-                                               "report.html": page})
+        before = opts.releases_before if opts.releases_before is not None else release_files(opts.out)
+        with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
+            files = {"datapackage.json": datapackage_json(release, path, schemas)}
+            render = release_renderer(path, raw, release, report, before)
+        pictures, warning = picture_result(drawing, path, opts, "report.html")  # its own deadline: a warning
+        with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
+            files["report.html"] = render(pictures)
+    finally:
+        drawing.cancel()
+    write_release(release, report, directory, files)
     return release, report, [warning] if warning else []
 
 
@@ -152,13 +163,25 @@ def _time_left(opts: Options, started: float) -> float:
     return max(opts.timeout - (time.monotonic() - started), 0.001) if opts.timeout else 0
 
 
+def start_pictures(draw, path: Path, raw: RawRelease, opts: Options, seconds: float) -> Child:
+    """``draw(path, raw, opts, seconds)`` started in a child process within the limits (the time left,
+    --max-memory); ``picture_result`` waits for it."""
+    return start_in_child(draw, path, raw, opts, seconds, seconds=seconds)
+
+
 def guarded_pictures(draw, path: Path, raw: RawRelease, opts: Options, seconds: float, report: str
                      ) -> tuple[list, str]:
     """``draw(path, raw, opts, seconds)``: the page pictures, drawn in a child process within the limits (the
     time left, --max-memory); or none, and the warning line that says why ``report`` has none (drawing is an
     aid: it never hides why a release failed, nor stops one that did not)."""
+    return picture_result(start_pictures(draw, path, raw, opts, seconds), path, opts, report)
+
+
+def picture_result(drawing: Child, path: Path, opts: Options, report: str) -> tuple[list, str]:
+    """The pictures the child ``drawing`` drew; or none, and the warning line that says why ``report`` has
+    none."""
     try:
-        return in_child(draw, path, raw, opts, seconds, seconds=seconds), ""
+        return drawing.result(), ""
     except (TimeLimitError, ChildTimedOut):
         reason = f"drawing them took longer than what was left of --timeout {opts.timeout:g} s"
     except MemoryLimitError:

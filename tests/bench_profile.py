@@ -122,6 +122,24 @@ class Clock:
                  "calls": self.calls[s]} for s in self.cpu]
 
 
+class InProcess:
+    """``guards.start_in_child`` in this process: the function runs at once, its result or error kept."""
+
+    def __init__(self, function, *args, seconds=None) -> None:
+        try:
+            self._value, self._error = function(*args), None
+        except Exception as exc:  # noqa: BLE001 - raised by ``result``, as the child's would be
+            self._value, self._error = None, exc
+
+    def result(self):
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    def cancel(self) -> None:
+        pass
+
+
 _INHERITED = object()  # a probed method its class inherits: put back by deleting the wrapper
 
 
@@ -187,15 +205,15 @@ def profile(pdf: Path, out: Path) -> dict:
                 importlib.import_module(m)
     installed, gone = install_probes(clock)
     opts = runner.Options(out=out, releases_before=())
-    in_child = runner.in_child
-    runner.in_child = lambda function, *args, seconds=None: function(*args)  # the pictures drawn here, timed
+    start_in_child = runner.start_in_child
+    runner.start_in_child = InProcess  # the pictures drawn here, timed
     try:
         with clock.span("read: the rest (time limit, gc once, areas)", "other"):
             raw = runner.read(pdf, opts)
         with clock.span("process: the rest", "other"):
             runner.process(pdf, opts, schemas, raw)
     finally:
-        runner.in_child = in_child
+        runner.start_in_child = start_in_child
         remove_probes(installed)
     return {"rows": clock.rows(), "gone": gone}
 

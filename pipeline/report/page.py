@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 
@@ -197,14 +198,27 @@ def render_report(release: Release, report: Report, pictures: list[Picture], are
     of the page ``areas`` (``RawRelease.pages``: each page's box in PDF points), or none when they could not
     be drawn; ``vintages``: the observations of every release under DIR (this one included); ``provenance``:
     source, sha256, version."""
+    return report_renderer(release, report, areas, vintages, provenance)(pictures)
+
+
+def report_renderer(release: Release, report: Report, areas: tuple, vintages: pd.DataFrame,
+                    provenance: dict[str, str]) -> Callable[[list[Picture]], str]:
+    """All of ``render_report`` but the pictures, done: the function that fills the template with them (the
+    pictures are drawn meanwhile, in another process)."""
     tables = table_views(release, vintages)
-    pages = pages_view(pictures, areas, records(release.observations))
-    return template().render(
+    observations = records(release.observations)
+    context = dict(
         release=release, report=report, provenance=provenance, tables=tables,
         sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
         counts={v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
-        vintage_years=sorted(int(y) for y in vintages["release_year"].unique()),
-        pages=pages, pictured={p.number for p in pages if p.src}, drawn=bool(pictures))
+        vintage_years=sorted(int(y) for y in vintages["release_year"].unique()))
+    page = template()
+
+    def render(pictures: list[Picture]) -> str:
+        pages = pages_view(pictures, areas, observations)
+        return page.render(**context, pages=pages, pictured={p.number for p in pages if p.src}, drawn=bool(pictures))
+
+    return render
 
 
 def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
@@ -218,13 +232,19 @@ def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
 def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[str, ...],
                  pictures: list[Picture]) -> str:
     """The report of a release read from ``pdf`` (``raw``, as extracted), with its page ``pictures`` (drawn
-    within the limits: ``runner.report_pictures``); ``files``: the releases under the output folder
+    within the limits: ``runner.draw_report_pictures``); ``files``: the releases under the output folder
     (``earlier.release_files``) whose earlier ones the trends show."""
+    return release_renderer(pdf, raw, release, report, files)(pictures)
+
+
+def release_renderer(pdf: Path, raw, release: Release, report: Report, files: tuple[str, ...]
+                     ) -> Callable[[list[Picture]], str]:
+    """``release_page`` but for its pictures: the function that makes the page of them."""
     from pipeline import __version__
     from pipeline.datapackage import sha256
 
     provenance = {"source": shown(Path(pdf).name), "sha256": sha256(Path(pdf)), "version": __version__}
-    return render_report(release, report, pictures, raw.pages, vintages(release, files), provenance)
+    return report_renderer(release, report, raw.pages, vintages(release, files), provenance)
 
 
 def _sections(tables: list[Table]) -> list[tuple[str, list[Table]]]:
