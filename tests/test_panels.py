@@ -115,3 +115,23 @@ def test_ranks_on_the_lines_of_a_table_with_a_wrapped_title():
     assert not on_the_lines_between(gap, 0, 2, first, RANK_STEP)
     crossed = [lines[0], _line(("asiel", 50), ("x", 301), top=112), *lines[2:]]
     assert not on_the_lines_between(crossed, 0, 5, first, RANK_STEP)
+
+
+@pytest.mark.parametrize("params", [{"rules": "grid", "label_chars": 18},
+                                    {"rules": "rows", "label_chars": 18, "leading": 12.0}])
+def test_a_panel_beside_a_tall_wrapped_title_keeps_its_title(tmp_path, spec_2023, params):
+    """A panel on its table's rows: its title on the years' line, its first rank on the first row, the
+    table's title wrapped over five lines between them (more than six font sizes: a ruled grid's padded
+    header cell, or a looser leading). The title is the panel's however far the wrapped title pushes the
+    first row down."""
+    from pipeline.extract import extract_pdf
+    from pipeline.schemas import Schemas
+
+    spec = dict(spec_2023, sections=sorted(spec_2023["sections"], key=lambda s: not any(
+        t["title"].startswith("Spoor 1") for t in s["tables"])))
+    raw = extract_pdf(gen.render(part_of(spec, 1), gen.from_dict(params), tmp_path / "p.pdf"), Schemas())
+    assert not raw.unaccounted
+    panel = next(p for p in raw.panels if [e.text for e in p.entries] == ["Syrische", "Algerijnse", "Marokkaanse"])
+    assert panel.title == "Spoor 1"
+    first = panel.entries[0].box
+    assert first.top - panel.box.top > 6 * 8.0  # the title stands beyond the fixed reach
