@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from pipeline.extract.geometry import COLUMN_PAD, EDGE, HEADER_SLACK
 from pipeline.extract.words import YEAR_TEXT, Line
 from pipeline.model import Box, Kind
+from pipeline.numbers import is_figure
 
 if TYPE_CHECKING:
     from pipeline.extract.reader import PageReader
@@ -82,14 +83,34 @@ def find_headers(reader: PageReader, lines: list[Line]) -> list[Header]:
 
 
 def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> None:
-    """Side by side: a table's label column starts after whatever belongs to its left neighbour."""
+    """Side by side: a table's label column starts after whatever belongs to its left neighbour: a table
+    whose header shares its line, or whose rows stand on its rows' lines (a longer title puts one table's
+    years lower than the other's), and a panel standing between them on those lines."""
+    panel = (Kind.PANEL_TITLE, Kind.PANEL_HEADING, Kind.PANEL, Kind.RANK)
     for h in headers:
-        lefts = [o.cols[-1].x1 for o in headers
-                 if o is not h and o.page == h.page and o.line is h.line and o.cols[-1].x1 < h.cols[0].x0]
-        lefts += [t.box.x1 for t in h.line.tokens
-                  if reader.roles.get(id(t)) in (Kind.PANEL_TITLE, Kind.PANEL_HEADING, Kind.PANEL, Kind.RANK)
-                  and t.box.x1 < h.cols[0].x0]
+        shared = [h.line]
+        lefts = []
+        for o in headers:
+            if o is h or o.page != h.page or o.cols[-1].x1 >= h.cols[0].x0:
+                continue
+            rows = [h.line] if o.line is h.line else _shared_rows(h, o, page_lines[h.page - 1])
+            if rows:
+                lefts.append(o.cols[-1].x1)
+                shared += rows
+        lefts += [t.box.x1 for line in shared for t in line.tokens
+                  if reader.roles.get(id(t)) in panel and t.box.x1 < h.cols[0].x0]
         h.left = max(lefts) if lefts else float("-inf")
+
+
+def _shared_rows(a: Header, b: Header, lines: list[Line]) -> list[Line]:
+    """The lines below both headers that hold a figure under every year of each: rows side by side."""
+    below = max(a.band[1], b.band[1])
+    return [ln for ln in lines if ln.box.top >= below and _under_every_year(a, ln) and _under_every_year(b, ln)]
+
+
+def _under_every_year(h: Header, line: Line) -> bool:
+    return {h.column_of(t.box) for t in line.tokens if h.in_value_span(t.box) and is_figure(t.text)} \
+        >= set(range(len(h.cols)))
 
 
 def active_headers(ordered: list[Header], page: int, line: Line) -> list[Header]:
