@@ -65,7 +65,9 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
     (beside a floating panel, say), or the first half of a title whose second half shares the years' line
     (its lines as far apart as the table's, ``pitch``). Nearest line first."""
     found: list[list[Token]] = []
-    below = min([h.line.box.top, *(ln.box.top for ln in lines if overlaps_vertically(ln.box, *h.band))])
+    beside = [ln for ln in lines if overlaps_vertically(ln.box, *h.band)  # the years' line, and a title's
+              and any(h.in_label_column(t.box) for t in ln.tokens)]  # line beside them (not another table's)
+    below = min([h.line.box.top, *(ln.box.top for ln in beside)])
     baseline = min([h.band[1], *(t.box.bottom for t in title_tokens)])  # of the title's topmost line so far
     above = [ln for ln in lines if ln.box.bottom <= below + OVERLAP_SLACK * h.size]
     for line in sorted(above, key=lambda ln: -ln.box.top):
