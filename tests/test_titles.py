@@ -1,0 +1,58 @@
+"""Table titles as a person reads them (extract/titles.py, headers.set_label_columns): a page of words run
+through the reader's passes up to the wrapped titles and labels."""
+
+from pipeline.extract import reader as passes
+from pipeline.extract.reader import PageReader
+from pipeline.model import Box, Token
+from pipeline.schemas import Schemas
+
+SIZE = 8.0
+
+
+def words(x: float, bottom: float, text: str, font: str = "Helvetica") -> list[Token]:
+    out = []
+    for word in text.split():
+        width = 0.5 * SIZE * len(word)
+        out.append(Token(word, Box(1, x, bottom - SIZE, x + width, bottom), SIZE, font))
+        x += width + 0.3 * SIZE
+    return out
+
+
+def table(x: float, bottom: float, pitch: float, title: list[str], rows: list[str], skip: int = 0) -> list[Token]:
+    """A title wrapped over ``title``'s lines, the years on its last line, then (``skip`` lines lower) one
+    row a line: all at ``pitch`` points from baseline to baseline."""
+    out = []
+    for i, line in enumerate(title):
+        out += words(x, bottom + i * pitch, line, "Helvetica-Bold")
+    years = bottom + (len(title) - 1) * pitch
+    out += [t for k, y in enumerate(("2023", "2022", "2021")) for t in words(x + 150 + 40 * k, years, y)]
+    for i, label in enumerate(rows):
+        y = years + (i + 1 + skip) * pitch
+        out += words(x, y, label) + [t for k in range(3) for t in words(x + 150 + 40 * k, y, f"{i + 1}.{k}00")]
+    return out
+
+
+def titles_of(tokens: list[Token]) -> list[str]:
+    reader = PageReader(Schemas().layout, [tokens], [Box(1, 0, 0, 900, 800)])
+    for read_pass in passes.PASSES[:passes.PASSES.index(passes.rows.read_fragments) + 1]:
+        read_pass(reader)
+    return [" ".join(ln.text for ln in t.title_lines) for t in reader.tables]
+
+
+def test_a_title_wrapped_at_a_loose_leading_is_read_whole():
+    """Large type on a loose leading (1.6 em): the title's lines stand further apart than half an em, at
+    the table's own pitch, the years on its last line."""
+    tokens = table(50, 100, 1.6 * SIZE, ["Verlengingen van de", "geldigheidsduur"], ["Aanvragen", "Beslissingen"])
+    assert titles_of(tokens) == ["Verlengingen van de geldigheidsduur"]
+
+
+def test_side_by_side_titles_of_unequal_length_keep_to_their_tables():
+    """Two tables side by side, their rows on the same lines; the left title wraps over three lines, the
+    right one over two, so the right table's years stand a line higher than the left one's, a blank line
+    between them and its rows."""
+    pitch = 1.4 * SIZE
+    left = table(50, 100, pitch, ["Verlengingen van de", "geldigheidsduur", "(asiel en regulier)"],
+                 ["Aanvragen", "Beslissingen"])
+    right = table(400, 100, pitch, ["Intrekkingen", "(verblijf en VVR)"], ["Procedures", "Intrekkingen"], skip=1)
+    assert sorted(titles_of(left + right)) == ["Intrekkingen (verblijf en VVR)",
+                                               "Verlengingen van de geldigheidsduur (asiel en regulier)"]
