@@ -14,7 +14,7 @@ import re
 import statistics
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import LINE_GAP, LINE_RATIO, MARGIN_LINES, line_runs
+from pipeline.extract.geometry import LINE_GAP, LINE_RATIO, MARGIN_APART, MARGIN_GAP_FLOOR, MARGIN_LINES, line_runs
 from pipeline.extract.words import YEAR_TEXT, Line
 from pipeline.model import Kind, Token
 from pipeline.numbers import is_figure
@@ -67,7 +67,9 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
 
 def margin_lines(lines: list[Line]) -> list[Line]:
     """A page's margin lines: of its first ``MARGIN_LINES`` lines, those above a gap wider than
-    ``LINE_GAP`` that sets them apart from the body below; of its last ones, those below such a gap. A
+    ``LINE_GAP`` that sets them apart from the body below; of its last ones, those below such a gap, or below
+    a gap ``MARGIN_APART`` times the body's own gap above it (a footer in the footnotes' type, a little
+    further below them than their lines are apart). A
     line with a year header or a table row is never in a margin."""
     n = len(lines)
     if n <= 1:
@@ -75,8 +77,8 @@ def margin_lines(lines: list[Line]) -> list[Line]:
     reach = min(MARGIN_LINES, n - 1)
     gaps = [below.box.top - above.box.bottom for above, below in zip(lines, lines[1:])]  # under line i
     top = max((i + 1 for i in range(reach) if gaps[i] >= LINE_GAP * lines[i].size), default=0)
-    foot = min((i + 1 for i in range(n - 1 - reach, n - 1) if gaps[i] >= LINE_GAP * lines[i + 1].size),
-               default=n)
+    foot = min((i + 1 for i in range(n - 1 - reach, n - 1) if gaps[i] >= LINE_GAP * lines[i + 1].size
+                or (i > 0 and gaps[i] >= MARGIN_APART * max(gaps[i - 1], MARGIN_GAP_FLOOR * lines[i].size))), default=n)
     chosen = sorted(set(range(top)) | set(range(foot, n)))
     return [lines[i] for i in chosen if _may_be_furniture(lines[i])]
 

@@ -40,6 +40,8 @@ MARKER_BEFORE = 0.8  # or precede it with a gap of at most this
 
 # --- lines and the gaps between them --------------------------------------------------------------
 LINE_GAP = 0.8  # a line at most this far below another directly continues it; a margin line is set apart by more
+MARGIN_APART = 2.0  # a foot line is set apart too below a gap this many times the body's own gap above it
+MARGIN_GAP_FLOOR = 0.25  # ... that gap taken as at least this (lines that touch or overlap)
 MARGIN_LINES = 2  # a page's top and foot margins hold at most this many lines each (a count, not a distance)
 WRAP_GAP = 0.5  # the lines of one wrapped title stand no further apart than this (a table without a line pitch)
 LABEL_WRAP_GAP = 0.6  # a label's wrapped line stands no further than this below the table's last row
