@@ -29,6 +29,7 @@ COLUMN_CHECKS: dict[str, dict[str, list[pa.Check]]] = {
     },
     "top_nationalities": {
         "rank": [pa.Check.isin([1, 2, 3])],
+        "panel_nl": [pa.Check.str_length(min_value=1)],  # a panel whose heading was not read is not understood
         "nationality_nl": [pa.Check.str_length(min_value=1)],
         "nationality_code": [pa.Check.str_matches(r"^[A-Z]{3}$")],
         "page": [pa.Check.ge(1)],
