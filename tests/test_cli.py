@@ -198,7 +198,7 @@ def test_validation_report_opens_with_the_verdict_then_says_each_warning(extract
             "decisions 43.050 = 6.030: a difference of 80.") in warnings
     assert "{" not in warnings  # sentences, not JSON
     assert [line for line in lines if line.startswith("### ")][-3:] == [
-        "### observations: 46 checks, all passed", "### top_nationalities: 33 checks, all passed",
+        "### observations: 46 checks, all passed", "### top_nationalities: 34 checks, all passed",
         "### footnotes: 11 checks, all passed"]
 
 
