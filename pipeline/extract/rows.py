@@ -35,7 +35,7 @@ class FoundTable:
     title_lines: list[Line]
     rows: list[FoundRow] = field(default_factory=list)
     unclear: tuple[str, ...] = ()  # wrapped labels the evidence cannot split: the conventions left (wraps)
-    pitch: float | None = None  # its label column's line pitch (``line_pitch``): how far a wrapped title's lines stand apart
+    pitch: float | None = None  # its label column's line pitch (``line_pitch``): a wrapped title's lines stand so far apart
 
 
 def read_rows(reader: PageReader) -> None:
