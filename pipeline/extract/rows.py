@@ -35,7 +35,8 @@ class FoundTable:
     title_lines: list[Line]
     rows: list[FoundRow] = field(default_factory=list)
     unclear: tuple[str, ...] = ()  # wrapped labels the evidence cannot split: the conventions left (wraps)
-    pitch: float | None = None  # its label column's line pitch (``line_pitch``): a wrapped title's lines stand so far apart
+    # its label column's line pitch (``line_pitch``): a wrapped title's lines stand so far apart
+    pitch: float | None = None
 
 
 def read_rows(reader: PageReader) -> None:
