@@ -48,7 +48,24 @@ class Reading:
 
 def read_segment(slots: list[Slot], convention: str, title_above: int = 0) -> Reading | None:
     """The slots read with ``convention`` (``title_above``: how many more title lines stand above its years'
-    line than below, for a middle title); None when they cannot be read so."""
+    line than below, for a middle title); None when they cannot be read so.
+
+    How many of the lines under a title's years' line are the title's is not the rows' convention: the years
+    stand on the first, middle or last line of their title whatever line of a label the values stand on.
+    With the values on a middle or last line (the first row may hold lines above its values), each share is
+    read, and the reading with the least evidence against it wins (a tie: the convention's own share)."""
+    base = _read(slots, convention, title_above)
+    anchors = [i for i, s in enumerate(slots) if s.row is not None]
+    if convention == "first" or not anchors or slots[anchors[0]].row != TITLE:
+        return base
+    below = (anchors[1] if len(anchors) > 1 else len(slots)) - anchors[0] - 1
+    shares = [_read(slots, convention, title_above, share) for share in range(below + 1)]
+    return min((r for r in [base, *shares] if r is not None), key=lambda r: r.penalty, default=None)
+
+
+def _read(slots: list[Slot], convention: str, title_above: int, title_below: int | None = None) -> Reading | None:
+    """``read_segment`` with the title's share of the lines under its years' line given (``title_below``),
+    or (None) the convention's own."""
     anchors = [i for i, s in enumerate(slots) if s.row is not None]
     if not anchors or any(slots[i].text == "" and slots[i].row != TITLE for i in anchors) \
             and convention != "middle":
@@ -63,7 +80,7 @@ def read_segment(slots: list[Slot], convention: str, title_above: int = 0) -> Re
         k = b - a - 1
         want = {"first": k, "last": 0}.get(convention, above)
         if slots[a].row == TITLE:  # a title not on its years' line has no lines below it
-            want = min(want, k) if slots[a].text else 0
+            want = min(want if title_below is None else title_below, k) if slots[a].text else 0
         if want > k:
             return None
         found = [s for s in range(k + 1) if a + s in seps]
