@@ -2,6 +2,8 @@
 Each case is a table a person reads one way only; the labels are the court-cases rows of the 2023 release
 wrapped at 18 characters, as a narrow label column prints them (values on the first, middle or last line)."""
 
+from dataclasses import replace
+
 from pipeline.errors import describe
 from pipeline.extract.wraps import TITLE, Slot, decide
 from pipeline.model import Problem, ProblemKind
@@ -79,6 +81,21 @@ def test_the_other_tables_of_the_release_decide_a_tie():
     clear = slots("last")
     d = decide([[(tie, 0)], [(clear, 0)]], [None, None])
     assert (d[0].convention, d[0].unclear, d[1].convention) == ("last", (), "last")
+
+
+def test_a_title_in_the_labels_type_keeps_its_lines_under_its_years_whatever_the_values_line():
+    """One type for titles and labels (a font without a bold face): a title wrapped under its years' line
+    ('Gerechtelijke procedures / omtrent verblijf') above labels whose values stand on their middle or last
+    line. The title's share of the lines between its years and the first row is not the rows' convention:
+    the reading with the least evidence against it (here: a label starting lowercase) takes it."""
+    for value_line in ("middle", "last"):
+        title, *rest = slots(value_line)  # the title's second line, in the labels' type, then the rows
+        s = [title, Slot(PITCH, SIZE, "omtrent verblijf"), *(replace(x, bottom=x.bottom + PITCH) for x in rest)]
+        d = read(s)
+        owners = d.readings[0].owners
+        assert (d.convention, d.unclear) == (value_line, ())
+        assert [x.text for x, o in zip(s, owners) if o == TITLE] == ["Gerechtelijke procedures", "omtrent verblijf"]
+        assert labels(s, d) == [" ".join(lines) for lines in ROWS]
 
 
 def test_a_label_reads_line_by_line_whatever_the_tops_of_its_words():

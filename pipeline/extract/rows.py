@@ -135,7 +135,9 @@ def table_segments(reader: PageReader, table: FoundTable, page_lines) -> list[Se
         if page == h.page:
             on_band = [ln for ln in table.title_lines if overlaps_vertically(ln.box, *h.band)]
             above, below = title_sides(table)
-            items.append((Slot(h.band[1], h.size, " ".join(ln.text for ln in on_band), TITLE), None))
+            # the title's line at its years: its lowest line beside them (years between two of its lines)
+            bottom = max([h.band[1], *(ln.box.bottom for ln in on_band)])
+            items.append((Slot(bottom, h.size, " ".join(ln.text for ln in on_band), TITLE), None))
             above -= below
         items += [(Slot(r.line.box.bottom, _size(r.line.tokens), Line(tuple(r.label_tokens)).text
                         if r.label_tokens else "", i), None) for i, r in enumerate(rows)]
