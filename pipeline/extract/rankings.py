@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import (
+    ALIGNED,
     LINE_GAP,
     NAME_ABOVE,
     NAME_ALIGNED,
@@ -81,7 +82,7 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             box = enclosing([rank.box, *(t.box for t in name)])
             entries.append(RankingEntry(int(rank.text[0]), join_text(name), box))
         title_tokens, title_li = _panel_title(reader, lines, li, first)
-        if not title_tokens and not any(_panel_run(ln, first) for ln in lines[:li]):
+        if not title_tokens and not any(_panel_run(reader, ln, first) for ln in lines[:li]):
             title_tokens = _title_at_page_foot(reader, previous_page, first)
         reader.claim(title_tokens, Kind.PANEL_TITLE)
         year = _panel_heading_year(reader, lines, title_li if title_li is not None else li, first)
@@ -122,7 +123,8 @@ def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_
 def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:
     """Each rank's name: the run after it on its line, and the lines of the name column just around it
     (a name wrapped in a narrow panel, its lines aligned to the rank's top or middle)."""
-    names = [run_after(lines[lj], rank, first_gap=RANK_NAME_GAP) for lj, rank in chain]
+    names = _before_next_column([run_after(lines[lj], rank, first_gap=RANK_NAME_GAP) for lj, rank in chain],
+                                [lines[lj] for lj, _ in chain])
     starts = [n[0].box.x0 for n in names if n]
     if not starts:
         return names
@@ -140,11 +142,31 @@ def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Toke
     return [sorted(n, key=lambda t: (round(t.box.top), t.box.x0)) for n in names]
 
 
-def _panel_run(line: Line, rank: Token) -> list[Token]:
+def _before_next_column(names: list[list[Token]], lines: list[Line]) -> list[list[Token]]:
+    """Each name cut where the column beside the panel starts: where the first word after another entry's
+    name starts on its line (a table's labels, all starting at one x). A panel standing close to a table
+    may leave a long name no wider a gap to the label on its line than a word's (``Amerikaans burger``
+    | ``Beslissingen``); the entries on the other lines show where that column begins."""
+    after = [next((t for t in line.tokens if t.box.x0 > name[-1].box.x1), None) if name else None
+             for name, line in zip(names, lines)]
+    out = []
+    for i, name in enumerate(names):
+        edges = [a.box.x0 for j, a in enumerate(after) if a is not None and j != i]
+        cut = next((k for k, t in enumerate(name) if k and any(abs(t.box.x0 - x) <= ALIGNED * t.size
+                                                               for x in edges)), len(name))
+        out.append(name[:cut])
+    return out
+
+
+def _panel_run(reader: PageReader, line: Line, rank: Token) -> list[Token]:
     """The line's run in the column of a panel whose first rank is ``rank``: starting at the rank, or up to
     three font sizes left of it (ranks indented as list markers, or right-aligned in a column of their
-    own), and reaching over the rank (not a table cell that ends before the panel)."""
+    own), and reaching over the rank (not a table cell that ends before the panel). A year of a header
+    starts no panel's run: it is its table's column, however near the panel stands (its title on the
+    header's line just after the last year)."""
     for t in line.tokens:
+        if reader.roles.get(id(t)) is Kind.YEAR:
+            continue
         if rank.box.x0 - RANK_INDENT * rank.size <= t.box.x0 <= rank.box.x0 + rank.size:
             run = [t] + run_after(line, t)
             if run[-1].box.x1 > rank.box.x0:
@@ -158,7 +180,7 @@ def _panel_title(reader, lines, li, first) -> tuple[list[Token], int | None]:
         if first.box.top - line.box.bottom > PANEL_TITLE_REACH * first.size \
                 and not on_the_lines_between(lines, lj, li, first, PANEL_TITLE_REACH):
             break
-        run = _panel_run(line, first)
+        run = _panel_run(reader, line, first)
         if run and (id(run[0]) in reader.roles or RANK_TEXT.match(run[0].text)):
             break  # an earlier panel or another item stands in between: this panel has no title
         if run:
@@ -172,13 +194,13 @@ def _title_lines_above(reader, lines, lj, first, run) -> list[Token]:
     """A title wrapped in a narrow panel: the lines just above its last one, in the panel's column, in
     the same font and with no gap between them (not the panel heading)."""
     def heading(lk: int) -> bool:
-        text = " ".join(t.text for t in _panel_run(lines[lk], first)) if lk >= 0 else ""
+        text = " ".join(t.text for t in _panel_run(reader, lines[lk], first)) if lk >= 0 else ""
         return bool(reader.layout.panel_heading.match(text))
 
     above: list[Token] = []
     top = run[0]
     for lk in range(lj - 1, max(-1, lj - 3), -1):
-        more = _panel_run(lines[lk], first)
+        more = _panel_run(reader, lines[lk], first)
         if not more or any(id(t) in reader.roles for t in more) or more[0].style != top.style \
                 or top.box.top - more[-1].box.bottom > WRAP_GAP * top.size \
                 or heading(lk) or heading(lk - 1) or any(YEAR_TEXT.match(t.text) for t in more):
@@ -235,7 +257,7 @@ def header_title(reader: PageReader, line: Line, run: list[Token]) -> bool:
 def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:
     """A panel broken by a page: its title is the last line of the page before, in the same column."""
     for line in reversed(lines):
-        run = _panel_run(line, first)
+        run = _panel_run(reader, line, first)
         if run:
             if any(id(t) in reader.roles for t in run) or RANK_TEXT.match(run[0].text) \
                     or reader.layout.panel_heading.match(" ".join(t.text for t in run)):
@@ -247,14 +269,14 @@ def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> 
 def _panel_heading_year(reader, lines, li, first) -> int | None:
     """The year in the nearest panel heading above, in the panel's column (heading may wrap)."""
     for lj in range(li - 1, -1, -1):
-        run = _panel_run(lines[lj], first)
+        run = _panel_run(reader, lines[lj], first)
         text = " ".join(t.text for t in run)
         if run and reader.layout.panel_heading.match(text):
             block = [run]  # and the lines of the panel's column below it, down to the panel's title or its year
             for nxt in range(lj + 1, li):
                 if any(YEAR_TEXT.match(t.text) for part in block for t in part):
                     break  # the heading ends with its year
-                more = reader.unclaimed(_panel_run(lines[nxt], first))
+                more = reader.unclaimed(_panel_run(reader, lines[nxt], first))
                 if more and header_title(reader, lines[nxt], more):
                     break  # a table's title on its own header's line, not the heading's
                 if more:

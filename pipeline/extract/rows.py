@@ -9,7 +9,14 @@ import statistics
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import LABEL_WRAP_GAP, ROW_FLOW_REACH, SAME_SIZE, TIE, overlaps_vertically
+from pipeline.extract.geometry import (
+    LABEL_WRAP_GAP,
+    ROW_FLOW_REACH,
+    SAME_SIZE,
+    TIE,
+    line_runs,
+    overlaps_vertically,
+)
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
@@ -77,13 +84,23 @@ def assign_rows(reader: PageReader, headers: list[Header], page_lines) -> list[F
                 if not toks or not all(is_figure(t.text) for t in toks):
                     continue
                 cols = [h.column_of(t.box) for t in toks]
-                if None in cols or len(set(cols)) != len(cols):
+                if None in cols or len(set(cols)) != len(cols) or _ends_a_sentence(h, line, toks, cols):
                     continue
                 label = [t for t in reader.free(line) if h.in_label_column(t.box)]
                 reader.claim(toks, Kind.VALUE)
                 reader.claim(label, Kind.LABEL)
                 tables[id(h)].rows.append(FoundRow(line, label, dict(zip(cols, toks))))
     return list(tables.values())
+
+
+def _ends_a_sentence(h: Header, line: Line, toks: list[Token], cols: list[int]) -> bool:
+    """Numbers under only some of a header's years that run on from the words at their left, parted by no
+    more than a word's gap (``line_runs``): the end of a sentence (a footnote's ``sporen 1, 2 & 4``)
+    reaching under the years, not a row's values, which stand in their columns apart from the label."""
+    if len(set(cols)) == len(h.cols):
+        return False
+    run = next(r for r in line_runs(line.tokens) if any(t is toks[0] for t in r))
+    return any(not h.in_value_span(t.box) for t in run)
 
 
 def line_pitch(table: FoundTable, page_lines) -> float | None:
