@@ -13,7 +13,7 @@ from conftest import ROOT, generator, part_of, run_pipeline
 from pipeline.errors import describe
 from pipeline.extract.geometry import RANK_STEP
 from pipeline.extract.placement import place_panels
-from pipeline.extract.rankings import on_the_lines_between
+from pipeline.extract.rankings import _before_next_column, on_the_lines_between
 from pipeline.extract.words import Line
 from pipeline.model import Box, Problem, ProblemKind, Ranking, RankingEntry, Token
 
@@ -115,6 +115,21 @@ def test_ranks_on_the_lines_of_a_table_with_a_wrapped_title():
     assert not on_the_lines_between(gap, 0, 2, first, RANK_STEP)
     crossed = [lines[0], _line(("asiel", 50), ("x", 301), top=112), *lines[2:]]
     assert not on_the_lines_between(crossed, 0, 5, first, RANK_STEP)
+
+
+def test_a_long_name_ends_where_the_labels_beside_the_panel_start():
+    """A panel close left of its table: ``Amerikaans burger`` ends a word's gap before ``Beslissingen``,
+    which starts where the labels on the other ranks' lines start; the name ends there. A name with no such
+    column beside it keeps all its words."""
+    lines = [_line(("1.", 50), ("Chinese", 62), ("Aanvragen", 160), top=100),
+             _line(("2.", 50), ("Amerikaans", 62), ("burger", 126), ("Beslissingen", 164), top=112),
+             _line(("3.", 50), ("Indiase", 62), ("In", 160), top=124)]
+    names = [list(ln.tokens[1:]) for ln in lines]
+    names[0], names[2] = names[0][:1], names[2][:1]  # the run after a rank stops at a column's gap
+    cut = _before_next_column(names, lines)
+    assert [[t.text for t in n] for n in cut] == [["Chinese"], ["Amerikaans", "burger"], ["Indiase"]]
+    alone = [_line(("1.", 50), ("Amerikaans", 62), ("burger", 126), top=100)]
+    assert [t.text for t in _before_next_column([list(alone[0].tokens[1:])], alone)[0]] == ["Amerikaans", "burger"]
 
 
 @pytest.mark.parametrize("params", [{"rules": "grid", "label_chars": 18},
