@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import COLUMN_GAP, LINE_GAP, NOTE_MAX_SIZE, NOTE_SAME_SIZE, enclosing
 from pipeline.extract.markers import candidate_ids
-from pipeline.extract.words import FOOTNOTE_ID, INT_TEXT, Line, join_text, split_ids
+from pipeline.extract.words import FOOTNOTE_ID, Line, join_text, split_ids
 from pipeline.model import Box, Kind, RawFootnote, Token
 
 if TYPE_CHECKING:
@@ -143,4 +143,7 @@ def _same_column(block: Box, run: list[Token]) -> bool:
 
 
 def starts_footnote(reader: PageReader, toks: list[Token]) -> bool:
-    return bool(reader.prefix.get(id(toks[0]))) or (INT_TEXT.match(toks[0].text) is not None and len(toks) > 1)
+    """Whether a line's words start as a footnote does: a raised id before them, or an id (``1``, ``1.``,
+    ``1)``) followed by text. A wrapped title or label line does not start so; a footnote printed right
+    under a table must not be read as the end of its last row."""
+    return bool(reader.prefix.get(id(toks[0]))) or (FOOTNOTE_ID.match(toks[0].text) is not None and len(toks) > 1)

@@ -176,24 +176,27 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
                     header_page: bool) -> list[list[Token]]:
     """The free label-column tokens of each line alone in the label column: from the header (or, on a page
     the table flows onto, just above its first row) to the last row, then the lines directly below it in
-    the same type (not a footnote)."""
+    the same type, down to the first that is not: a footnote, or a line of text that starts left of the
+    label column (a footnote under a table beside a panel) ends the table, and nothing below it goes on
+    with its last label."""
     h, first, last = table.header, rows[0], rows[-1]
     lo = h.band[1] if header_page else flowed_top(reader, h, lines, first)
     hi = last.line.box.bottom
     size = _size(last.line.tokens)
     out = []
-    for line in lines:
+    for line in sorted(lines, key=lambda ln: ln.box.top):
         free = reader.free(line)
         toks = [t for t in free if h.in_label_column(t.box)]
         if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
             continue
         if line.box.top > hi:
+            run = next(r for r in line_runs(free) if any(t is toks[0] for t in r))
             pitch = label_pitch([r.line for r in rows if r.label_tokens] + [Line(tuple(t)) for t in out])
             adjacent = line.box.top - hi <= LABEL_WRAP_GAP * size \
                 or pitch is not None and line.box.bottom - hi <= pitch + TIE * size
             if not adjacent or not _same_style(toks, last.label_tokens or last.line.tokens) \
-                    or starts_footnote(reader, toks):
-                continue
+                    or run[0] is not toks[0] or starts_footnote(reader, toks):
+                break
             hi = line.box.bottom
         out.append(toks)
     return out
