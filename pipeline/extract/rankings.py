@@ -122,7 +122,8 @@ def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_
 
 def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:
     """Each rank's name: the run after it on its line, and the lines of the name column just around it
-    (a name wrapped in a narrow panel, its lines aligned to the rank's top or middle)."""
+    (a name wrapped in a narrow panel, its lines aligned to the rank's top or middle), read line by line,
+    each line left to right (words of one line set a hair apart in height stay in their order)."""
     names = _before_next_column([run_after(lines[lj], rank, first_gap=RANK_NAME_GAP) for lj, rank in chain],
                                 [lines[lj] for lj, _ in chain])
     starts = [n[0].box.x0 for n in names if n]
@@ -139,7 +140,8 @@ def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Toke
         run = reader.unclaimed(run_from(line, x_name, size))
         if run and abs(run[0].box.x0 - x_name) <= NAME_ALIGNED * size:
             names[min(range(len(mids)), key=lambda k: abs(mids[k] - line.box.ymid))] += run
-    return [sorted(n, key=lambda t: (round(t.box.top), t.box.x0)) for n in names]
+    line_of = {id(t): lj for lj, line in enumerate(lines) for t in line.tokens}
+    return [sorted(n, key=lambda t: (line_of[id(t)], t.box.x0)) for n in names]
 
 
 def _before_next_column(names: list[list[Token]], lines: list[Line]) -> list[list[Token]]:
