@@ -13,7 +13,8 @@ from conftest import ROOT, generator, part_of, run_pipeline
 from pipeline.errors import describe
 from pipeline.extract.geometry import RANK_STEP
 from pipeline.extract.placement import place_panels
-from pipeline.extract.rankings import _before_next_column, on_the_lines_between
+from pipeline.extract.rankings import _before_next_column, find_panels, on_the_lines_between
+from pipeline.extract.reader import PageReader
 from pipeline.extract.words import Line
 from pipeline.model import Box, Problem, ProblemKind, Ranking, RankingEntry, Token
 
@@ -130,6 +131,23 @@ def test_a_long_name_ends_where_the_labels_beside_the_panel_start():
     assert [[t.text for t in n] for n in cut] == [["Chinese"], ["Amerikaans", "burger"], ["Indiase"]]
     alone = [_line(("1.", 50), ("Amerikaans", 62), ("burger", 126), top=100)]
     assert [t.text for t in _before_next_column([list(alone[0].tokens[1:])], alone)[0]] == ["Amerikaans", "burger"]
+
+
+def test_a_panel_names_words_a_hair_apart_in_height_keep_their_order():
+    """Words placed one by one: 'burger' stands 0.01 pt higher than 'Amerikaans' on the same line (their
+    tops on either side of a half point). A person reads the line left to right: 'Amerikaans burger'."""
+    from pipeline.schemas import Schemas
+
+    def tok(text, x, top):
+        return Token(text, Box(1, x, top, x + 5 * len(text), top + 6.5), 6.5)
+
+    tokens = [tok("Studenten", 60, 468.0), tok("1.", 61, 476.2), tok("Chinese", 68, 476.2),
+              tok("2.", 61, 484.496), tok("Amerikaans", 68, 484.503), tok("burger", 124, 484.495),
+              tok("3.", 61, 492.6), tok("Indiase", 68, 492.6)]
+    reader = PageReader(Schemas().layout, [tokens], [Box(1, 0, 0, 600, 800)])
+    (panel,) = find_panels(reader, reader.page_lines[0], [], [])
+    assert [e.text for e in panel.entries] == ["Chinese", "Amerikaans burger", "Indiase"]
+    assert panel.title == "Studenten"
 
 
 @pytest.mark.parametrize("params", [{"rules": "grid", "label_chars": 18},

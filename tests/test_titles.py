@@ -1,5 +1,5 @@
-"""Table titles as a person reads them (extract/titles.py, headers.set_label_columns): a page of words run
-through the reader's passes up to the wrapped titles and labels."""
+"""Table titles and labels as a person reads them (extract/titles.py, rows.py, headers.set_label_columns): a
+page of words run through the reader's passes up to the wrapped titles and labels."""
 
 from pipeline.extract import reader as passes
 from pipeline.extract.reader import PageReader
@@ -56,3 +56,39 @@ def test_side_by_side_titles_of_unequal_length_keep_to_their_tables():
     right = table(400, 100, pitch, ["Intrekkingen", "(verblijf en VVR)"], ["Procedures", "Intrekkingen"], skip=1)
     assert sorted(titles_of(left + right)) == ["Intrekkingen (verblijf en VVR)",
                                                "Verlengingen van de geldigheidsduur (asiel en regulier)"]
+
+
+def labels_after_fragments(tokens: list[Token]) -> list[list[str]]:
+    reader = PageReader(Schemas().layout, [tokens], [Box(1, 0, 0, 900, 800)])
+    for read_pass in passes.PASSES[:passes.PASSES.index(passes.rows.read_fragments) + 1]:
+        read_pass(reader)
+    return [[" ".join([*(t.text for t in r.label_tokens), *(ln.text for ln in r.extra)]) for r in t.rows]
+            for t in reader.tables]
+
+
+ROWS = ["Aanvragen", "Beslissingen", "In behandeling", "Inwilligingen", "Tijdigheid beslissingen"]
+
+
+def test_a_footnote_right_under_a_padded_grid_is_no_wrapped_label():
+    """A grid pads its rows (2.2 ems apart); the footnote, its id written ``1)``, stands 1.4 ems under the
+    last row and goes on on a second line. A person sees the table end at its last row: neither line of
+    the footnote continues the label 'Tijdigheid beslissingen'."""
+    pitch = 2.2 * SIZE
+    tokens = table(50, 100, pitch, ["Familie & Gezin"], ROWS)
+    last = 100 + len(ROWS) * pitch
+    tokens += words(50, last + 1.4 * SIZE, "1) Deelproduct Nareis & 8 EVRM") + words(62, last + 2.6 * SIZE, "bij AMV")
+    assert labels_after_fragments(tokens) == [ROWS]
+
+
+def test_a_line_under_a_table_that_starts_left_of_its_label_column_is_no_wrapped_label():
+    """A panel left of the table bounds its label column; the footnote under the table starts at the
+    panel's left, its id and first words under the panel, the rest under the table's labels. The words in
+    the label column are part of a line that starts outside it: not the last label's end."""
+    pitch = 2.2 * SIZE
+    tokens = table(200, 100, pitch, ["Familie & Gezin"], ROWS)
+    for k, name in enumerate(("Indiase", "Turkse", "Russische")):
+        tokens += words(50, 100 + (k + 1) * pitch, f"{k + 1}. {name}")
+    tokens += words(50, 100, "Familie & Gezin", "Helvetica-Bold")
+    last = 100 + len(ROWS) * pitch
+    tokens += words(50, last + 1.4 * SIZE, "1) Deelproduct Nareis & 8 EVRM bij AMV is bij opgenomen")
+    assert labels_after_fragments(tokens) == [ROWS]
