@@ -23,6 +23,7 @@ from pipeline.extract.geometry import (
     run_after,
     run_from,
 )
+from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import RANK_TEXT, YEAR_TEXT, Line, join_text
 from pipeline.model import Kind, Ranking, RankingEntry, Token
 
@@ -105,14 +106,19 @@ def on_the_lines_between(lines: list[Line], upper: int, lower: int, item: Token,
 
 def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
     """A panel broken by a page after its second rank: the ``3.`` that opens its column on the next page
-    (as ``(line index, token)``), when nothing follows the ``2.`` in that column on this page."""
+    (as ``(line index, token)``), when nothing follows the ``2.`` in that column on this page but the
+    page's footnotes."""
     _, second = chain[-1]
 
     def column(line: Line) -> list[Token]:
         return reader.unclaimed(run_from(line, second.box.x0, second.size))
 
-    if any(line.box.top > second.box.bottom and column(line) for line in lines):
-        return None
+    for line in lines:
+        run = column(line) if line.box.top > second.box.bottom else []
+        if run and starts_footnote(reader, run):
+            break  # the foot of the page: its footnotes, below the broken panel
+        if run:
+            return None
     for lj, line in enumerate(next_page):
         run = column(line)
         if run:

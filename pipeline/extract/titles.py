@@ -12,10 +12,12 @@ from pipeline.extract.geometry import (
     CAPTION_GAP,
     CAPTION_REACH,
     CAPTION_SAME_SIZE,
+    COLUMN_GAP,
     EDGE,
     LINE_GAP,
     OVERLAP_SLACK,
     WRAP_GAP,
+    line_runs,
     overlaps_vertically,
     run_after,
 )
@@ -41,13 +43,14 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
     """Title text on the header line, on lines overlapping it, and just above it."""
     h = table.header
     lines = page_lines[h.page - 1]
-    title_tokens = [t for t in reader.free(h.line) if h.in_label_column(t.box)]
+    labels_x = labels_left(table)
+    title_tokens = over_labels([t for t in reader.free(h.line) if h.in_label_column(t.box)], labels_x)
     table.title_lines = [Line(tuple(title_tokens))] if title_tokens else []
     reader.claim(title_tokens, Kind.TITLE)
     for line in lines:
         if line is h.line:
             continue
-        toks = [t for t in reader.free(line) if h.in_label_column(t.box)]
+        toks = over_labels([t for t in reader.free(line) if h.in_label_column(t.box)], labels_x)
         if toks and overlaps_vertically(line.box, *h.band):
             table.title_lines.append(Line(tuple(toks)))
             reader.claim(toks, Kind.TITLE)
@@ -57,6 +60,22 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
     for toks in _caption_lines(reader, h, lines, title_tokens, previous_page, table.pitch):
         table.title_lines.insert(0, Line(tuple(toks)))
         reader.claim(toks, Kind.TITLE)
+
+
+def labels_left(table: FoundTable) -> float | None:
+    """Where the table's labels start on its header's page (the leftmost label word), if it has any."""
+    xs = [t.box.x0 for r in table.rows if r.line.box.page == table.header.page for t in r.label_tokens]
+    return min(xs) if xs else None
+
+
+def over_labels(tokens: list[Token], labels_x: float | None) -> list[Token]:
+    """The words of a line in a table's label column that can be its title: a title stands over its labels,
+    so a run ending a column gap before the labels start stands in a column of its own (a panel's title
+    beside, left of the table, or its neighbour's panel title repeated with a header), not in this title."""
+    if labels_x is None:
+        return tokens
+    return [t for run in line_runs(tokens) if labels_x - run[-1].box.x1 <= COLUMN_GAP * run[-1].size
+            for t in run]
 
 
 def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token],
