@@ -84,7 +84,8 @@ def find_headers(reader: PageReader, lines: list[Line]) -> list[Header]:
 
 def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> None:
     """Side by side: a table's label column starts after whatever belongs to its left neighbour: a table
-    whose header shares its line, or whose rows stand on its rows' lines (a longer title puts one table's
+    whose years stand at the height of its years (on its line, or a little off it: a title of more lines,
+    the years at its middle), or whose rows stand on its rows' lines (a longer title puts one table's
     years lower than the other's), and a panel standing between them on those lines."""
     panel = (Kind.PANEL_TITLE, Kind.PANEL_HEADING, Kind.PANEL, Kind.RANK)
     for h in headers:
@@ -93,13 +94,18 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
         for o in headers:
             if o is h or o.page != h.page or o.cols[-1].x1 >= h.cols[0].x0:
                 continue
-            rows = [h.line] if o.line is h.line else _shared_rows(h, o, page_lines[h.page - 1])
+            rows = [o.line] if _years_level(h, o) else _shared_rows(h, o, page_lines[h.page - 1])
             if rows:
                 lefts.append(o.cols[-1].x1)
                 shared += rows
         lefts += [t.box.x1 for line in shared for t in line.tokens
                   if reader.roles.get(id(t)) in panel and t.box.x1 < h.cols[0].x0]
         h.left = max(lefts) if lefts else float("-inf")
+
+
+def _years_level(a: Header, b: Header) -> bool:
+    """The two headers' years stand at one height: on one line, or overlapping it."""
+    return a.line is b.line or (a.band[0] < b.band[1] and b.band[0] < a.band[1])
 
 
 def _shared_rows(a: Header, b: Header, lines: list[Line]) -> list[Line]:

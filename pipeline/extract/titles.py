@@ -54,12 +54,41 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
         if toks and overlaps_vertically(line.box, *h.band):
             table.title_lines.append(Line(tuple(toks)))
             reader.claim(toks, Kind.TITLE)
+    if not any(r.line.box.page == h.page for r in table.rows):
+        for toks in _title_lines_below(reader, table, lines):
+            table.title_lines.append(Line(tuple(toks)))
+            reader.claim(toks, Kind.TITLE)
     table.title_lines.sort(key=lambda ln: ln.box.top)
     previous_page = page_lines[h.page - 2] if h.page > 1 else []
     title_tokens = [t for ln in table.title_lines for t in ln.tokens]
     for toks in _caption_lines(reader, h, lines, title_tokens, previous_page, table.pitch):
         table.title_lines.insert(0, Line(tuple(toks)))
         reader.claim(toks, Kind.TITLE)
+
+
+def _title_lines_below(reader: PageReader, table: FoundTable, lines: list[Line]) -> list[list[Token]]:
+    """A header without rows below it (a table's head repeated on a page its rows do not reach): the rest
+    of a title wrapped below its years' line is the lines directly below, in its label column and in the
+    title's type, each within a line's gap of the one above (no row below to split them from)."""
+    h = table.header
+    ref = [t for ln in table.title_lines for t in ln.tokens]
+    if not ref:
+        return []
+    fonts, size = {t.font for t in ref}, statistics.median(t.size for t in ref)
+    found, bottom = [], max(ln.box.bottom for ln in [h.line, *table.title_lines])
+    for line in lines:
+        if line.box.top < bottom:
+            continue
+        toks = [t for t in line.tokens if h.in_label_column(t.box)]
+        if not toks:
+            continue
+        if line.box.top - bottom > LINE_GAP * size or any(id(t) in reader.roles for t in toks) \
+                or {t.font for t in toks} - fonts \
+                or abs(statistics.median(t.size for t in toks) - size) > CAPTION_SAME_SIZE * size:
+            break
+        found.append(toks)
+        bottom = line.box.bottom
+    return found
 
 
 def labels_left(table: FoundTable) -> float | None:
