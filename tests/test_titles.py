@@ -58,6 +58,27 @@ def test_side_by_side_titles_of_unequal_length_keep_to_their_tables():
                                                "Verlengingen van de geldigheidsduur (asiel en regulier)"]
 
 
+def test_a_panel_title_beside_is_no_part_of_the_next_title():
+    """Two tables side by side, the left one's panel title ('Nareis', repeated with its head, its ranks on
+    the page before) standing alone between them on the years' line: a column gap left of the right
+    table's labels, so not in its title."""
+    pitch = 1.4 * SIZE
+    left = table(50, 100, pitch, ["Nareizigers"], ["Inwilligingen"])
+    right = table(400, 100, pitch, ["Nareis 8 EVRM bij AMV"], ["Inwilligingen"])
+    beside = words(310, 100, "Nareis", "Helvetica-Bold")
+    assert sorted(titles_of(left + beside + right)) == ["Nareis 8 EVRM bij AMV", "Nareizigers"]
+
+
+def test_years_a_little_off_the_neighbours_years_keep_the_titles_apart():
+    """Two tables side by side, the right title wrapped over two lines, its years on the last one, set a
+    little higher than the left table's years (over half a line: not one line), the rows on other lines.
+    The right table's label column still starts after the left table, not over its title."""
+    pitch = 1.4 * SIZE
+    left = table(50, 100, pitch, ["Andere gerechtelijke procedures"], ["Aantal ontvangen", "Aantal afgehandelde"])
+    right = table(400, 100 - 4.5 - pitch, pitch, ["Percentage hoger", "beroep door IND"], ["Hoger beroep"], skip=1)
+    assert sorted(titles_of(left + right)) == ["Andere gerechtelijke procedures", "Percentage hoger beroep door IND"]
+
+
 def labels_after_fragments(tokens: list[Token]) -> list[list[str]]:
     reader = PageReader(Schemas().layout, [tokens], [Box(1, 0, 0, 900, 800)])
     for read_pass in passes.PASSES[:passes.PASSES.index(passes.rows.read_fragments) + 1]:
@@ -92,3 +113,14 @@ def test_a_line_under_a_table_that_starts_left_of_its_label_column_is_no_wrapped
     last = 100 + len(ROWS) * pitch
     tokens += words(50, last + 1.4 * SIZE, "1) Deelproduct Nareis & 8 EVRM bij AMV is bij opgenomen")
     assert labels_after_fragments(tokens) == [ROWS]
+
+
+def test_a_line_across_both_tables_is_no_wrapped_label():
+    """Two tables side by side, a footnote right below them on one line across both: the part of it in the
+    right table's label column runs in from the left, so it does not end that table's last label."""
+    pitch = 1.4 * SIZE
+    left = table(50, 100, pitch, ["Ingebrekestellingen"], ["Aantal ontvangen"])
+    right = table(400, 100, pitch, ["Klachten"], ["Tijdig afgehandeld"])
+    note = words(50, 100 + 2 * pitch, "8 Het totaalbedrag aan betaalde dwangsommen (ingebrekestellingen en beroepen "
+                                      "niet tijdig beslissen) is in 2023")
+    assert labels_after_fragments(left + right + note) == [["Aantal ontvangen"], ["Tijdig afgehandeld"]]

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import (
-    EDGE,
     LABEL_WRAP_GAP,
     ROW_FLOW_REACH,
     SAME_SIZE,
@@ -188,8 +187,7 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
     for line in sorted(lines, key=lambda ln: ln.box.top):
         free = reader.free(line)
         toks = [t for t in free if h.in_label_column(t.box)]
-        if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo \
-                or runs_in(line, toks[0], h):
+        if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
             continue
         if line.box.top > hi:
             run = next(r for r in line_runs(free) if any(t is toks[0] for t in r))
@@ -202,13 +200,6 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
             hi = line.box.bottom
         out.append(toks)
     return out
-
-
-def runs_in(line: Line, first: Token, h: Header) -> bool:
-    """The text of the label column from ``first`` on runs in from the left of the column, without a column
-    gap (a line across the page: a footnote under tables side by side), so it is no line of this table."""
-    run = next((run for run in line_runs(line.tokens) if any(t is first for t in run)), [first])
-    return run[0].box.x0 < h.left - EDGE * h.size
 
 
 def flowed_top(reader: PageReader, h: Header, lines: list[Line], first: FoundRow) -> float:
