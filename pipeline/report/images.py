@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import math
 import zlib
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Callable, Iterable
 
 BUDGET = 1_300_000  # bytes of data URI for all pictures together: the whole page stays under 2 MB
 COLOURS = 32  # a page picture is text, rules and a few box colours: a small palette keeps it sharp
@@ -58,25 +59,30 @@ def data_uri(png: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
 
 
-def page_pictures(images: Iterable, budget: int = BUDGET) -> list[Picture]:
-    """The pictures (PIL images, drawn one at a time), all together within ``budget`` bytes of data URI: made
-    smaller first, then, if that is not enough, the last pages are left out (""). A page drawn is up to 12
-    MB (200 of the largest would not fit in memory), so only its palette PNG is kept, and its pixels deflated
-    fast for making it smaller (about a tenth of a page of text)."""
-    pngs, kept_pixels, sizes = [], [], []
-    for image in images:
-        pngs.append(encode_png(image))
-        kept_pixels.append((image.mode, zlib.compress(image.tobytes(), 1)))
+def page_pictures(draw: Callable[[], Iterable], budget: int = BUDGET) -> list[Picture]:
+    """The pictures ``draw()`` gives (PIL images, drawn one at a time), all together within ``budget`` bytes of
+    data URI: made smaller first, then, if that is not enough, the last pages are left out (""). A page drawn
+    is up to 12 MB (200 of the largest would not fit in memory), so only its palette PNG is kept. Pictures
+    that must be made smaller are made so from the pages as drawn: those from where the data URIs first went
+    over the budget are kept with their pixels deflated fast (about a tenth of a page of text), those before
+    it are drawn again (``draw()`` once more); pictures within the budget keep no pixels at all."""
+    uris, sizes, kept_pixels = [], [], []
+    total = 0
+    for image in draw():
+        uris.append(data_uri(encode_png(image)))
         sizes.append(image.size)
-    uris = [data_uri(png) for png in pngs]
-    total = sum(map(len, uris))
+        total += len(uris[-1])
+        if total > budget:
+            kept_pixels.append((image.mode, zlib.compress(image.tobytes(), 1)))
     if total > budget:
         from PIL import Image
 
         factor = max(MIN_SCALE, math.sqrt(budget / total) * 0.95)
-        uris = []
-        for (mode, pixels), size in zip(kept_pixels, sizes):
-            uris.append(data_uri(encode_png(Image.frombytes(mode, size, zlib.decompress(pixels)), factor)))
+        again = len(uris) - len(kept_pixels)
+        pages = itertools.chain(itertools.islice(draw(), again),
+                                (Image.frombytes(mode, size, zlib.decompress(pixels))
+                                 for (mode, pixels), size in zip(kept_pixels, sizes[again:])))
+        uris = [data_uri(encode_png(image, factor)) for image in pages]
     kept, used = [], 0
     for uri in uris:
         used += len(uri)
@@ -84,9 +90,9 @@ def page_pictures(images: Iterable, budget: int = BUDGET) -> list[Picture]:
     return [Picture(uri, width, height) for uri, (width, height) in zip(kept, sizes)]
 
 
-def fit_budget(images: Iterable, budget: int = BUDGET) -> list[str]:
-    """The data URIs of ``page_pictures``."""
-    return [picture.src for picture in page_pictures(images, budget)]
+def fit_budget(images: list, budget: int = BUDGET) -> list[str]:
+    """The data URIs of ``page_pictures`` of ``images``."""
+    return [picture.src for picture in page_pictures(lambda: images, budget)]
 
 
 def _percent(v: float) -> str:
