@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import math
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -109,20 +110,32 @@ def annotated(image: Image.Image, area: Box, entries) -> Image.Image:
 
 def with_legend(image: Image.Image, page_number: int, pages: int) -> Image.Image:
     """The page with a legend strip below it: one swatch per kind."""
-    row_height, cols = 18, 4
-    rows = (len(LEGEND) + cols - 1) // cols + 1
-    out = Image.new("RGB", (image.width, image.height + rows * row_height + 8), "white")
+    strip = legend_strip(image.width)
+    out = Image.new("RGB", (image.width, image.height + strip.height), "white")
     out.paste(image, (0, 0))
-    draw = ImageDraw.Draw(out)
-    y0 = image.height + 4
-    draw.text((8, y0), f"jaarcijfers inspect: page {page_number} of {pages}", fill=(0, 0, 0))
-    col_width = max(1, image.width // cols)
+    out.paste(strip, (0, image.height))
+    ImageDraw.Draw(out).text((8, image.height + LEGEND_TOP), f"jaarcijfers inspect: page {page_number} of {pages}",
+                             fill=(0, 0, 0))
+    return out
+
+
+LEGEND_ROW, LEGEND_COLUMNS, LEGEND_TOP = 18, 4, 4  # pixels, swatches per row, pixels above its first line
+
+
+@lru_cache(maxsize=4)
+def legend_strip(width: int) -> Image.Image:
+    """The legend strip of a picture ``width`` pixels wide, below a line left blank for the page's number
+    (the same for every page of that width: drawn once)."""
+    rows = (len(LEGEND) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS + 1
+    strip = Image.new("RGB", (width, rows * LEGEND_ROW + 2 * LEGEND_TOP), "white")
+    draw = ImageDraw.Draw(strip)
+    col_width = max(1, width // LEGEND_COLUMNS)
     for i, (name, kind) in enumerate(LEGEND):
-        x = 8 + (i % cols) * col_width
-        y = y0 + row_height * (1 + i // cols)
+        x = 8 + (i % LEGEND_COLUMNS) * col_width
+        y = LEGEND_TOP + LEGEND_ROW * (1 + i // LEGEND_COLUMNS)
         draw.rectangle((x, y + 2, x + 14, y + 12), outline=COLOURS[kind], width=2)
         draw.text((x + 20, y), name, fill=(0, 0, 0))
-    return out
+    return strip
 
 
 def png_bytes(image: Image.Image) -> bytes:
