@@ -12,6 +12,7 @@ VALUE_WIDTH = 62  # the newest printed value, right of the plot
 BAND = 24
 AXIS = 16
 LABEL_CHARS = 30
+COLUMNS = ("table_id", "metric_id", "label_nl", "year", "value", "raw", "release_year")  # what a trend reads
 
 
 @dataclass(frozen=True)
@@ -82,10 +83,12 @@ def _band(top: float, rows: list[dict], first: int, last: int, newest: int) -> B
     def y(v: float) -> float:
         return top + BAND / 2 if high == low else top + BAND - 4 - (v - low) * (BAND - 8) / (high - low)
 
+    by_release: dict[int, list[dict]] = {}
+    for r in rows:
+        by_release.setdefault(r["release_year"], []).append(r)
     lines = []
-    for release in sorted({r["release_year"] for r in rows}):
-        printed = sorted((r for r in rows if r["release_year"] == release and r["value"] is not None),
-                         key=lambda r: r["year"])
+    for release in sorted(by_release):
+        printed = sorted((r for r in by_release[release] if r["value"] is not None), key=lambda r: r["year"])
         lines.append(Line(release, release == newest, tuple(
             Point(_x(r["year"], first, last), y(float(r["value"])), f"{r['label_nl']} {r['year']}: {r['raw']} "
                   f"(release {release})") for r in printed)))
