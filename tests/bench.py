@@ -16,8 +16,9 @@ Wall time is what the targets are stated in, and it is only meaningful on a quie
 started (``getrusage(RUSAGE_CHILDREN)``). ``extract`` with its default --jobs reads the PDF in a second
 process while the first imports the data stages, so its CPU is the sum of both, more than its critical path;
 ``--jobs 1`` is one process, and its CPU ratio is what a quiet single core would show. The pipeline's
-modules are compiled to bytecode first, as an installed package's are (``bench_profile.compile_package``). Then ``make bench``
-prints the stage profile of the worst rendering (tests/bench_profile.py, also ``make profile PDF=...``).
+modules are compiled to bytecode first, as an installed package's are (``bench_profile.compile_package``).
+Then ``make bench`` prints the stage profile of the worst rendering (tests/bench_profile.py, also
+``make profile PDF=...``).
 """
 
 from __future__ import annotations
