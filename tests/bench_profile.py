@@ -3,9 +3,10 @@
     python tests/bench_profile.py PDF [--runs 3] [--json]      (`make profile PDF=...`)
 
 Runs the runner's own ``read`` and ``process`` on the PDF (as ``--jobs 1`` does) with a timer around each
-stage: the imports, pdfminer interpreting the pages, pdfplumber turning its objects into dicts (characters
-apart from rects, lines and curves), the integrity walk, the words, the tokens, every reader pass of
-``reader.PASSES``, normalize, validate, the report's pictures and page, and the writer. Times are exclusive
+stage: the imports, pdfminer interpreting the pages, the characters turned into dicts (``chars.char_dict``;
+pdfminer's paths and pdfplumber's dicts of them, should anything build them again), the integrity walk, the
+words, the tokens, every reader pass of ``reader.PASSES``, normalize, validate, the report's pictures and
+page, and the writer. Times are exclusive
 (a stage inside another is not counted twice) and both CPU (``process_time``) and wall; on a loaded machine
 trust the CPU. A probe whose function has moved is listed as gone, never silently dropped.
 """
@@ -32,6 +33,7 @@ PROBES = (
     ("pdfminer.pdfinterp", "PDFPageInterpreter.process_page", "pdfminer: content streams interpreted", "parse"),
     ("pdfminer.converter", "PDFLayoutAnalyzer.render_char", "pdfminer: glyphs -> LTChar", "parse"),
     ("pdfminer.converter", "PDFLayoutAnalyzer.paint_path", "pdfminer: paths -> LTRect/LTLine/LTCurve", "objects"),
+    ("pipeline.extract.chars", "char_dict", "characters -> dicts (chars.char_dict)", "parse"),
     ("pipeline.extract.source", "check_objects", "integrity: every object parsed, every stream inflated", "integrity"),
     ("pipeline.extract.source", "check_drawing", "integrity: what each page draws", "integrity"),
     ("pipeline.extract.source", "open_pdf", "open_pdf: the other checks", "parse"),
@@ -174,7 +176,7 @@ def install_probes(clock: Clock) -> tuple[list[tuple], list[str]]:
                         "parse" if chars else "objects"):
             return _fn(page, obj)
 
-    wrap(pdfplumber.page.Page, "process_object", process_object)
+    wrap(pdfplumber.page.Page, "process_object", process_object)  # none since chars.page_chars; listed if any
     wrap(reader, "PASSES", tuple(clock.timed(p, f"reader pass: {p.__module__.rsplit('.', 1)[-1]}.{p.__name__}",
                                              "passes") for p in reader.PASSES))
     return installed, gone

@@ -11,7 +11,8 @@ The checks run from the cheapest to the most expensive, each on what the previou
    (pdfminer would silently read a broken one as empty or partial: a "scan", or numbers missing) and to
    no more than a quarter of the memory limit, and the pages draw no more than 1/128 of it, forms drawn
    within forms counted as often as they are drawn (``integrity``: bombs end as the memory line at once);
-7. every page's characters, read once (damaged page), and at least one visible character (else a scan).
+7. every page's characters, read once (damaged page; ``chars.page_chars``: without the page's paths), and
+   at least one visible character (else a scan).
 
 A chain of objects that are only references to each other and leads back to itself (pdfminer's
 ``resolve1`` would loop forever on it) is damaged wherever it is met (``integrity.guard_pdfminer``).
@@ -36,6 +37,7 @@ from pdfminer.pdfpage import PDFPage
 from pdfminer.pdftypes import resolve1
 
 from pipeline.errors import GuardError, InputError
+from pipeline.extract.chars import page_chars
 from pipeline.extract.integrity import (
     DRAWN_SHARE,
     STREAM_SHARE,
@@ -245,7 +247,7 @@ def _check_pages(path: Path, pdf: pdfplumber.PDF, max_pages: int) -> None:
     has_text = False
     for page in pages:
         try:
-            chars = page.chars  # parsed once and cached on the page for the caller
+            chars = page_chars(page)  # parsed once (its characters only) and cached on the page for the caller
         except Exception as exc:
             raise _damaged(path, exc) from None
         has_text = has_text or any(str(c.get("text", "")).strip() for c in chars)
