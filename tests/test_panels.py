@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -168,3 +169,40 @@ def test_a_panel_beside_a_tall_wrapped_title_keeps_its_title(tmp_path, spec_2023
     assert panel.title == "Spoor 1"
     first = panel.entries[0].box
     assert first.top - panel.box.top > 6 * 8.0  # the title stands beyond the fixed reach
+
+
+class _Reader:
+    """Just what ``find_panels`` asks of the reader: the roles given so far and the panel heading's pattern."""
+
+    def __init__(self) -> None:
+        self.roles: dict[int, object] = {}
+        self.layout = type("Layout", (), {"panel_heading": re.compile(r"^Top 3")})()
+
+    def unclaimed(self, tokens):
+        return [t for t in tokens if id(t) not in self.roles]
+
+    def claim(self, tokens, kind) -> None:
+        self.roles.update((id(t), kind) for t in tokens)
+
+
+def _paged(page: int, *words: tuple[str, float], top: float) -> Line:
+    return Line(tuple(Token(w, Box(page, x, top, x + 6 * len(w), top + 8.0), 8.0) for w, x in words))
+
+
+@pytest.mark.parametrize("repeated", [True, False])
+def test_a_panel_broken_after_its_first_rank_goes_on_at_the_top_of_the_next_page(repeated):
+    """A panel on its table's lines, the page ending after its 1.: its 2. and 3. open its column on the next
+    page, under its title printed again with the repeated header (or not). The footnote text below the 1.
+    runs across the page, one of its words starting at the ranks' x: no item of the panel's column."""
+    page = [_paged(1, ("Spoor", 50), ("2023", 200), ("Spoor", 300), ("1", 336), top=100),
+            _paged(1, ("Aanvragen", 50), ("7.270", 200), ("1.", 300), ("Syrische", 312), top=112),
+            _paged(1, ("2", 50), ("a" * 39, 63), ("sporen", 300), ("1,", 339), top=200)]
+    title = [_paged(2, ("Spoor", 50), ("2023", 200), ("Spoor", 300), ("1", 336), top=50)] if repeated else []
+    nxt = [*title, _paged(2, ("Beslissingen", 50), ("6.150", 200), ("2.", 300), ("Algerijnse", 312), top=62),
+           _paged(2, ("In", 50), ("4.030", 200), ("3.", 300), ("Marokkaanse", 312), top=74)]
+    (panel,) = find_panels(_Reader(), page, [], nxt)
+    assert panel.title == "Spoor 1"
+    assert [(e.rank, e.text, e.box.page) for e in panel.entries] == [
+        (1, "Syrische", 1), (2, "Algerijnse", 2), (3, "Marokkaanse", 2)]
+    column = [page[0], page[1], _paged(1, ("Eerste", 300), top=124)]  # the column goes on: no break
+    assert find_panels(_Reader(), column, [], nxt) == []

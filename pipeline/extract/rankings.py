@@ -1,7 +1,8 @@
 """The top-3 panels ("Top 3 nationaliteiten"): a column of ranks ``1.``, ``2.``, ``3.`` with a name after
 each; its title is the line just above the first rank; a heading matching ``schemas/layout.yaml`` above
-that gives its year. A panel may break across a page (its title at the foot of one page, or its ``3.`` at
-the top of the next), wrap its names and titles in a narrow column, or have its heading stand apart."""
+that gives its year. A panel may break across a page (its title at the foot of one page, or its ``2.`` and
+``3.`` or its ``3.`` at the top of the next, under its title repeated with its table's header), wrap its
+names and titles in a narrow column, or have its heading stand apart."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pipeline.extract.geometry import (
     RANK_STEP,
     WRAP_GAP,
     enclosing,
+    line_runs,
     run_after,
     run_from,
 )
@@ -69,13 +71,11 @@ def find_panels(reader: PageReader, lines: list[Line], previous_page: list[Line]
             if not nxt:
                 break
             chain.append(min(nxt, key=lambda x: x[1].box.top))
-        carried = _third_rank_on_next_page(reader, lines, chain, next_page) if len(chain) == 2 else None
-        if len(chain) + (carried is not None) != 3:
+        carried = _ranks_on_next_page(reader, lines, chain, next_page) if len(chain) < 3 else []
+        if len(chain) + len(carried) != 3:
             continue  # fewer: not ranks; a 4. below: a numbered list (footnotes), not a top 3
         pairs = list(zip((rank for _, rank in chain), _entry_names(reader, lines, chain)))
-        if carried is not None:
-            lj, rank = carried
-            pairs.append((rank, run_after(next_page[lj], rank, first_gap=RANK_NAME_GAP)))
+        pairs += [(rank, run_after(next_page[lj], rank, first_gap=RANK_NAME_GAP)) for lj, rank in carried]
         entries = []
         for rank, name in pairs:
             reader.claim([rank], Kind.RANK)
@@ -104,26 +104,52 @@ def on_the_lines_between(lines: list[Line], upper: int, lower: int, item: Token,
     return all(b - a <= reach * item.size for a, b in zip(tops, tops[1:]))
 
 
-def _third_rank_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
-    """A panel broken by a page after its second rank: the ``3.`` that opens its column on the next page
-    (as ``(line index, token)``), when nothing follows the ``2.`` in that column on this page but the
-    page's footnotes."""
-    _, second = chain[-1]
-
-    def column(line: Line) -> list[Token]:
-        return reader.unclaimed(run_from(line, second.box.x0, second.size))
-
+def _ranks_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
+    """A panel broken by a page after its first or second rank: the ranks that open its column on the next
+    page (as ``(line index, token)``), when its column holds nothing below its last rank on this page. Its
+    title, repeated above them with the table's header, is passed over (``_repeated_title``). A column's
+    line is a run that starts in it: footnote text running across the page below is none, and the page's
+    footnotes standing in its column below the last rank are the foot of the page, not more of the panel."""
+    li, first = chain[0]
+    last = chain[-1][1]
     for line in lines:
-        run = column(line) if line.box.top > second.box.bottom else []
+        run = _column_start(reader, line, last) if line.box.top > last.box.bottom else []
         if run and starts_footnote(reader, run):
             break  # the foot of the page: its footnotes, below the broken panel
         if run:
-            return None
+            return []
+    title = _repeated_title(reader, lines, li, first)
+    want = [f"{k}." for k in range(len(chain) + 1, 4)]
+    found: list[tuple[int, Token]] = []
     for lj, line in enumerate(next_page):
-        run = column(line)
-        if run:
-            return (lj, run[0]) if run[0].text == "3." else None
-    return None
+        run = _column_start(reader, line, last)
+        if not run:
+            continue
+        if not found and " ".join(t.text for t in run) in title:
+            continue  # the panel's title printed again over its column
+        if run[0].text != want[len(found)]:
+            return []
+        found.append((lj, run[0]))
+        if len(found) == len(want):
+            return found
+    return []
+
+
+def _column_start(reader: PageReader, line: Line, rank: Token) -> list[Token]:
+    """The free run of a line that starts at a rank's x (a gap before it, or the line's start); a word
+    within a longer run that merely passes there is no item of the rank's column."""
+    for run in line_runs(line.tokens):
+        if abs(run[0].box.x0 - rank.box.x0) <= ALIGNED * rank.size:
+            return reader.unclaimed(run)
+    return []
+
+
+def _repeated_title(reader: PageReader, lines: list[Line], li: int, first: Token) -> set[str]:
+    """The texts of the lines of a panel's title (above its first rank): the lines a header repeated on the
+    next page carries again over the panel's column."""
+    tokens, _ = _panel_title(reader, lines, li, first)
+    ids = {id(t) for t in tokens}
+    return {" ".join(t.text for t in line.tokens if id(t) in ids) for line in lines[:li]} - {""}
 
 
 def _entry_names(reader: PageReader, lines: list[Line], chain) -> list[list[Token]]:
