@@ -275,3 +275,29 @@ def test_a_title_known_with_and_without_its_number_stops_as_ambiguous(tmp_path, 
         "'Familie & Gezin 1' (title, page 1) ends in a full-size 1: it may be footnote marker 1 or part of the text, "
         "and schemas/tables.yaml knows both; print the marker raised (or smaller), or remove one of the two texts "
         "from schemas/tables.yaml."]
+
+
+@pytest.mark.parametrize("x, glued, ids", [
+    (56.4, False, ["4"]),  # hanging: the line starts where footnote 4's text starts
+    (50.0, True, ["4"]),  # flush with the ids, but 4Het has its id glued on and 8 EVRM a blank after it
+    (50.0, False, ["4", "8"]),  # flush, both with a blank: ambiguous, a footnote 8 (printed twice, loud)
+])
+def test_a_footnote_line_starting_with_a_number_goes_on_with_the_footnote(x, glued, ids):
+    """Footnote 4's text wraps onto a line that starts with a number (``8 EVRM aanvraag``), and a marker 8
+    exists elsewhere: a person reads the line as footnote 4's where it stands in from the ids, or where its
+    number is printed otherwise than the ids are."""
+    from dataclasses import replace
+
+    from pipeline.extract.notes import find_footnotes
+    from pipeline.extract.reader import PageReader
+    from pipeline.model import Box
+    from pipeline.schemas import Schemas
+
+    first = _words(50, 700, "4 Het betreft een nareis")
+    if glued:
+        first[1] = replace(first[1], box=replace(first[1].box, x0=first[0].box.x1), glued=True)
+    reader = PageReader(Schemas().layout, [first + _words(x, 710, "8 EVRM aanvraag.")], [Box(1, 0, 0, 600, 800)])
+    notes = find_footnotes(reader, reader.page_lines, {"4", "8"}, {0: 8.0})
+    assert [n.id for n in notes] == ids
+    if ids == ["4"]:
+        assert notes[0].text == "Het betreft een nareis 8 EVRM aanvraag."

@@ -8,7 +8,7 @@ import statistics
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from pipeline.extract.geometry import COLUMN_GAP, LINE_GAP, NOTE_MAX_SIZE, NOTE_SAME_SIZE, enclosing
+from pipeline.extract.geometry import ALIGNED, COLUMN_GAP, LINE_GAP, NOTE_MAX_SIZE, NOTE_SAME_SIZE, enclosing
 from pipeline.extract.markers import candidate_ids
 from pipeline.extract.words import FOOTNOTE_ID, Line, join_text, split_ids
 from pipeline.model import Box, Kind, RawFootnote, Token
@@ -36,6 +36,9 @@ class _Note:
     block: Box
     bottom: float  # of its last line
     size: float
+    id_x: float = 0.0  # where its id starts
+    text_x: float = 0.0  # where its text starts after the id
+    form: tuple = ()  # how its id is printed (``id_form``)
 
 
 def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
@@ -58,8 +61,11 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
             for run in note_runs(reader.free(line)):
                 size = statistics.median(t.size for t in run)
                 small = size <= NOTE_MAX_SIZE * body_size.get(line.box.page, body_size.get(0, 1e9))
-                note = _starting(reader, run, marker_ids, small)
-                target = None if note else next((n for n in reversed(going) if continues(n, run, size)), None)
+                above = next((n for n in reversed(going) if continues(n, run, size)), None)
+                fresh = above is None or at_its_id(above, lead_x(reader, run), size) \
+                    and id_form(reader, run) == above.form
+                note = _starting(reader, run, marker_ids, small) if fresh else None
+                target = None if note else above
                 if before and first is not None and not note and not target and small \
                         and len(reader.free(line)) == len(line.tokens):
                     target = carried_into(reader, run, size, first, before)
@@ -114,7 +120,32 @@ def _starting(reader: PageReader, run: list[Token], marker_ids: set[str], small:
         reader.roles[id(m)] = Kind.FOOTNOTE
     body = run if prefix else run[1:]
     return _Note(fid, list(body), enclosing(t.box for t in [*prefix, *run]), max(t.box.bottom for t in run),
-                 statistics.median(t.size for t in run))
+                 statistics.median(t.size for t in run), lead_x(reader, run), body[0].box.x0,
+                 id_form(reader, run))
+
+
+def lead_x(reader: PageReader, run: list[Token]) -> float:
+    """Where a run starts: at its raised id, if one precedes its first word."""
+    prefix = reader.prefix.get(id(run[0]), [])
+    return (prefix[0] if prefix else run[0]).box.x0
+
+
+def id_form(reader: PageReader, run: list[Token]) -> tuple:
+    """How a run's leading id is printed: raised, or full size with its sign (``1``, ``1.``, ``1)``) and
+    glued to its text or set apart by a blank."""
+    if reader.prefix.get(id(run[0])):
+        return ("raised",)
+    return ("full", run[0].text.lstrip("0123456789"), len(run) > 1 and run[1].glued)
+
+
+def at_its_id(note: _Note, x: float, size: float) -> bool:
+    """A line directly below a footnote starts the next one only where it starts as that footnote's id
+    does (nearer its id than its text, within ``ALIGNED``): a line set in from the ids (the text's hanging
+    indent) or out from them (a first line indented) goes on with the footnote, even when its first word
+    is a number (``8 EVRM aanvraag``). A line flush with the ids goes on with it too when its number is
+    printed otherwise than the footnote's id (``4Het`` glued, ``8 EVRM`` apart: a release prints its ids
+    one way; ``id_form``); else it stays ambiguous and starts a footnote."""
+    return abs(x - note.id_x) <= ALIGNED * size and abs(x - note.id_x) <= abs(x - note.text_x)
 
 
 def note_runs(toks: list[Token]) -> list[list[Token]]:
