@@ -206,3 +206,18 @@ def test_a_panel_broken_after_its_first_rank_goes_on_at_the_top_of_the_next_page
         (1, "Syrische", 1), (2, "Algerijnse", 2), (3, "Marokkaanse", 2)]
     column = [page[0], page[1], _paged(1, ("Eerste", 300), top=124)]  # the column goes on: no break
     assert find_panels(_Reader(), column, [], nxt) == []
+
+
+def test_a_panel_broken_after_its_second_rank_under_a_header_repeating_its_first_entry():
+    """A panel whose 1. stands on its table's header line: the header repeated on the next page carries
+    ``1. Syrische`` again above the 3. It is the original entry repeated (claimed as such later, from the
+    table's head), passed over here: the panel is 1., 2. on this page and the 3. on the next."""
+    page = [_paged(1, ("Spoor", 50), ("2023", 200), ("1.", 300), ("Syrische", 312), top=100),
+            _paged(1, ("Aanvragen", 50), ("7.270", 200), ("2.", 300), ("Algerijnse", 312), top=112)]
+    nxt = [_paged(2, ("Spoor", 50), ("2023", 200), ("1.", 300), ("Syrische", 312), top=50),
+           _paged(2, ("Beslissingen", 50), ("6.150", 200), ("3.", 300), ("Marokkaanse", 312), top=62)]
+    reader = _Reader()
+    (panel,) = find_panels(reader, page, [], nxt)
+    assert [(e.rank, e.text, e.box.page) for e in panel.entries] == [
+        (1, "Syrische", 1), (2, "Algerijnse", 1), (3, "Marokkaanse", 2)]
+    assert id(nxt[0].tokens[2]) not in reader.roles

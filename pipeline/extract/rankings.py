@@ -106,10 +106,11 @@ def on_the_lines_between(lines: list[Line], upper: int, lower: int, item: Token,
 
 def _ranks_on_next_page(reader: PageReader, lines: list[Line], chain, next_page: list[Line]):
     """A panel broken by a page after its first or second rank: the ranks that open its column on the next
-    page (as ``(line index, token)``), when its column holds nothing below its last rank on this page. Its
-    title, repeated above them with the table's header, is passed over (``_repeated_title``). A column's
-    line is a run that starts in it: footnote text running across the page below is none, and the page's
-    footnotes standing in its column below the last rank are the foot of the page, not more of the panel."""
+    page (as ``(line index, token)``), when its column holds nothing below its last rank on this page. What
+    the table's header repeats above them is passed over: the panel's title (``_repeated_title``) and an
+    entry that stood on the header's line. Below its last rank, only a run that starts in its column is
+    the column's (``_column_start``): footnote text running across the page there is none, and the page's
+    footnotes standing in its column are the foot of the page, not more of the panel."""
     li, first = chain[0]
     last = chain[-1][1]
     for line in lines:
@@ -118,21 +119,27 @@ def _ranks_on_next_page(reader: PageReader, lines: list[Line], chain, next_page:
             break  # the foot of the page: its footnotes, below the broken panel
         if run:
             return []
-    title = _repeated_title(reader, lines, li, first)
+    seen = _repeated_title(reader, lines, li, first)
+    seen |= {_text(_column(reader, lines[lj], last)) for lj, _ in chain}
     want = [f"{k}." for k in range(len(chain) + 1, 4)]
     found: list[tuple[int, Token]] = []
     for lj, line in enumerate(next_page):
-        run = _column_start(reader, line, last)
+        run = _column(reader, line, last)
         if not run:
             continue
-        if not found and " ".join(t.text for t in run) in title:
-            continue  # the panel's title printed again over its column
+        if not found and _text(run) in seen:
+            continue  # the panel's title, or an entry on the header's line, printed again with the header
         if run[0].text != want[len(found)]:
             return []
         found.append((lj, run[0]))
         if len(found) == len(want):
             return found
     return []
+
+
+def _column(reader: PageReader, line: Line, rank: Token) -> list[Token]:
+    """The free words of a line in a rank's column, from the one that starts at its x."""
+    return reader.unclaimed(run_from(line, rank.box.x0, rank.size))
 
 
 def _column_start(reader: PageReader, line: Line, rank: Token) -> list[Token]:
@@ -142,6 +149,10 @@ def _column_start(reader: PageReader, line: Line, rank: Token) -> list[Token]:
         if abs(run[0].box.x0 - rank.box.x0) <= ALIGNED * rank.size:
             return reader.unclaimed(run)
     return []
+
+
+def _text(run: list[Token]) -> str:
+    return " ".join(t.text for t in run)
 
 
 def _repeated_title(reader: PageReader, lines: list[Line], li: int, first: Token) -> set[str]:
