@@ -172,10 +172,12 @@ def test_a_panel_beside_a_tall_wrapped_title_keeps_its_title(tmp_path, spec_2023
 
 
 class _Reader:
-    """Just what ``find_panels`` asks of the reader: the roles given so far and the panel heading's pattern."""
+    """Just what ``find_panels`` asks of the reader: the roles given so far, the panel heading's pattern and
+    the raised ids before words (none here)."""
 
     def __init__(self) -> None:
         self.roles: dict[int, object] = {}
+        self.prefix: dict[int, object] = {}
         self.layout = type("Layout", (), {"panel_heading": re.compile(r"^Top 3")})()
 
     def unclaimed(self, tokens):
