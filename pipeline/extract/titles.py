@@ -52,6 +52,7 @@ def attach_titles(reader: PageReader, table: FoundTable, page_lines) -> None:
             continue
         toks = over_labels([t for t in reader.free(line) if h.in_label_column(t.box)], labels_x)
         if toks and overlaps_vertically(line.box, *h.band):
+            toks += _run_over_years(reader, h, line, toks[-1])
             table.title_lines.append(Line(tuple(toks)))
             reader.claim(toks, Kind.TITLE)
     if not any(r.line.box.page == h.page for r in table.rows):
@@ -107,6 +108,18 @@ def over_labels(tokens: list[Token], labels_x: float | None) -> list[Token]:
             for t in run]
 
 
+def _run_over_years(reader: PageReader, h: Header, line: Line, last: Token) -> list[Token]:
+    """A title line set above the years (its own line, in larger type than the rows: it may overlap their
+    band) runs on over them, as a caption above does: the rest of its run from the label column, all above
+    the years' tops."""
+    run = []
+    for t in run_after(line, last):
+        if id(t) in reader.roles or t.box.bottom > h.band[0] + OVERLAP_SLACK * h.size:
+            break
+        run.append(t)
+    return run
+
+
 def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token],
                    previous_page: list[Line], pitch: float | None) -> list[list[Token]]:
     """Title text standing above the year header: a caption or heading over a header without a title
@@ -121,10 +134,10 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
     for line in sorted(above, key=lambda ln: -ln.box.top):
         starts = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
         gap = below - line.box.bottom
-        if not starts:
-            if title_tokens or found or gap > CAPTION_REACH * h.size:
-                break
-            continue  # nothing in the label column (a panel floating beside): look further up
+        if not starts:  # nothing in the label column (a panel beside, in its own column and line spacing, or
+            if gap > CAPTION_REACH * h.size:  # a line of the table beside): look further up; the spacing
+                break  # ends a title
+            continue
         toks = [starts[0]] + run_after(line, starts[0])
         if any(id(t) in reader.roles for t in toks):
             break  # the table above, or a panel: no caption here
