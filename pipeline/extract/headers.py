@@ -100,12 +100,31 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
                 shared += rows
         lefts += [t.box.x1 for line in shared for t in line.tokens
                   if reader.roles.get(id(t)) in panel and t.box.x1 < h.cols[0].x0]
+        # a whole panel standing beside its years or rows (in a column of its own, with its own spacing)
+        bottom = max([h.band[1], *(ln.box.bottom for ln in _own_rows(h, headers, page_lines[h.page - 1]))])
+        lefts += [p.box.x1 for p in reader.rankings if p.box.page == h.page and p.box.x1 < h.cols[0].x0
+                  and p.box.top < bottom and p.box.bottom > h.band[0]]
         h.left = max(lefts) if lefts else float("-inf")
 
 
 def _years_level(a: Header, b: Header) -> bool:
     """The two headers' years stand at one height: on one line, or overlapping it."""
     return a.line is b.line or (a.band[0] < b.band[1] and b.band[0] < a.band[1])
+
+
+def _own_rows(h: Header, headers: list[Header], lines: list[Line]) -> list[Line]:
+    """The table's rows: the lines below the header that hold a figure under every year of it, up to the
+    first line with anything else under its years (the next header there, or what follows the table);
+    lines with nothing under them (a wrapped label, a panel's own line beside) are passed over."""
+    heads = {id(o.line) for o in headers if o.page == h.page and columns_overlap(o, h)}
+    rows = []
+    for ln in (ln for ln in lines if ln.box.top >= h.band[1]):
+        if not any(h.in_value_span(t.box) for t in ln.tokens):
+            continue
+        if id(ln) in heads or not _under_every_year(h, ln):
+            break
+        rows.append(ln)
+    return rows
 
 
 def _shared_rows(a: Header, b: Header, lines: list[Line]) -> list[Line]:
