@@ -2,7 +2,9 @@
 that die with their parent.
 
 * ``time_limit``: a ``SIGALRM`` timer; its exception is a ``BaseException``, so that no library's
-  ``except Exception`` swallows it.
+  ``except Exception`` swallows it. Where it is swallowed all the same (raised inside a weakref or import
+  lock callback, which Python can only report as "Exception ignored"), it is not printed and the alarm
+  rings again shortly, until the block ends.
 * ``memory_limit``: the process's address space (``RLIMIT_AS``) is capped for the block, then restored. A
   decompression bomb or a fanned-out page then ends as a ``MemoryError`` in the allocation that crosses the
   limit, turned into one line, instead of taking the machine down.
@@ -39,6 +41,7 @@ MIB = 1 << 20
 DEFAULT_MAX_MEMORY_MIB = 2048
 PR_SET_PDEATHSIG = 1
 GRACE = 1.0  # seconds a child's own time limit gets to report before its parent kills it
+ALARM_REPEAT = 0.05  # seconds after which a time limit's alarm rings again, should its exception be swallowed
 MEMORY_HINT = "Raise the limit with --max-memory if this is really a release."
 
 
@@ -65,16 +68,23 @@ def time_limit(seconds: float, path: Path, *, limit: float | None = None, what: 
     def on_alarm(signum, frame):
         raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    def unraisable(info) -> None:  # a _Timeout raised where it cannot propagate: the alarm rings again
+        if not isinstance(info.exc_value, _Timeout):
+            previous_hook(info)
+
+    previous, previous_hook = signal.signal(signal.SIGALRM, on_alarm), sys.unraisablehook
+    sys.unraisablehook = unraisable
+    signal.setitimer(signal.ITIMER_REAL, seconds, ALARM_REPEAT)
     try:
         yield
     except _Timeout:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         raise TimeLimitError(path, f"{what} took longer than the limit of {limit or seconds:g} s.",
                              "Raise the limit with --timeout if this is really a release.") from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        sys.unraisablehook = previous_hook
 
 
 def memory_error(path: Path | str, mib: int, why: str = "") -> MemoryLimitError:

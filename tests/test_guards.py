@@ -18,7 +18,7 @@ from PIL import Image
 
 from conftest import RAW_2023, ROOT, hostile
 from pipeline import pictures
-from pipeline.errors import InputError
+from pipeline.errors import InputError, TimeLimitError
 from pipeline.extract.source import open_pdf
 from pipeline.guards import time_limit
 from pipeline.runner import Options, run_one
@@ -396,3 +396,25 @@ def test_a_missing_pdf_named_with_any_bytes_is_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.decode("utf-8") == (f"{tmp_path}/ind\\xff\\n2023.pdf: the file does not exist. Check the "
                                              "path; release PDFs go in raw/.\n")
+
+
+def test_a_time_limit_swallowed_where_it_rang_rings_again(tmp_path, capsys):
+    """Regression (test_bad_input.test_time_limit under load): the alarm rang inside an import lock's weakref
+    callback, where Python can only print "Exception ignored ... _Timeout" to stderr and go on. The limit
+    must still end the block, with nothing printed."""
+    import weakref
+
+    class Held:
+        pass
+
+    path = tmp_path / "release.pdf"
+    start = time.monotonic()
+    with pytest.raises(TimeLimitError) as exc, time_limit(0.05, path):
+        held = Held()
+        ref = weakref.ref(held, lambda _: time.sleep(0.5))  # the alarm rings in this callback, where it is swallowed
+        del held
+        time.sleep(5)
+    assert ref() is None and time.monotonic() - start < 2
+    assert exc.value.message == (f"{path}: reading the PDF took longer than the limit of 0.05 s. "
+                                 "Raise the limit with --timeout if this is really a release.")
+    assert capsys.readouterr().err == ""
