@@ -159,3 +159,56 @@ def test_a_tables_line_pitch_is_its_label_columns_whatever_its_leading():
     lines = [*title, years, *(r.line for r in rows)]
     assert abs(line_pitch(table, [lines]) - lead) < 1e-6
     assert line_pitch(FoundTable(header, title, []), [lines]) is None  # no rows: nothing to measure
+
+
+def test_where_the_release_sets_its_years_in_a_title_gives_the_titles_share_under_them():
+    """One type for titles and labels, the values on a label's last line, the years on a title's middle line
+    (seed 315 of the sweep): 'Percentage hoger / beroep door IND na 2023 2022 2021 / gegrond beroep' above the
+    row 'Hoger beroep / Regulier 18% ...'. Capitals alone take 'Hoger beroep' into the title (a continuation
+    starting with a capital is weak evidence against the row); a title with one line above its years, on
+    its middle line, has one line below them: the rest is the first row's."""
+    from pipeline.extract.wraps import TitleWrap, read_segment, title_shares, years_places
+
+    s = [Slot(0.0, SIZE, "beroep door IND na", TITLE), Slot(PITCH, SIZE, "gegrond beroep"),
+         Slot(2 * PITCH, SIZE, "Hoger beroep"), Slot(3 * PITCH, SIZE, "Regulier", 0),
+         Slot(4 * PITCH, SIZE, "Hoger beroep Asiel", 1)]
+    title = TitleWrap(above=1, below=0, between=False, free=2)
+    assert [x.text for x, o in zip(s, read_segment(s, "last", 1).owners) if o == TITLE][-1] == "Hoger beroep"
+    # another title of the release stands with its years between two of its lines: on its middle line
+    between = TitleWrap(above=1, below=0, between=True, free=3)
+    places = years_places([title, between, TitleWrap(0, 0, False, 1)])  # and a title of one line
+    assert places == ("middle",)
+    reading = read_segment(s, "last", 1, title_shares(title, places))
+    assert [x.text for x, o in zip(s, reading.owners) if o == TITLE] == ["beroep door IND na", "gegrond beroep"]
+    assert [x.text for x, o in zip(s, reading.owners) if o == 0] == ["Hoger beroep", "Regulier"]
+    # years on the first line of a one-line title and the same title over a first row of two lines: a title
+    # of one line beside its years fits every place, and takes none of the lines below it on a middle one
+    one = [Slot(0.0, SIZE, "Nareizigers", TITLE), Slot(PITCH, SIZE, "Aanvragen MVV"), Slot(2 * PITCH, SIZE, "Nareis", 0)]
+    reading = read_segment(one, "last", 0, title_shares(TitleWrap(0, 0, False, 1), places))
+    assert [x.text for x, o in zip(one, reading.owners) if o == 0] == ["Aanvragen MVV", "Nareis"]
+
+
+def test_the_places_the_titles_of_a_release_fit():
+    from pipeline.extract.wraps import TitleWrap, title_shares, years_places
+
+    one_line = TitleWrap(0, 0, False, 1)
+    assert years_places([one_line]) == ("first", "middle", "last")
+    assert title_shares(one_line, ("first", "middle", "last")) is None  # on its first line: any share
+    above_no_room = TitleWrap(above=1, below=0, between=False, free=0)  # a row right under the years' line
+    assert years_places([one_line, above_no_room]) == ("last",)
+    assert title_shares(TitleWrap(2, 0, False, 4), ("middle", "last")) == frozenset({0, 2})
+    # years between two of its lines, and a title with its line below known (its own type) and none above
+    assert years_places([TitleWrap(1, 0, True, 3), TitleWrap(0, 1, False, 0)]) == ()
+    assert title_shares(TitleWrap(1, 0, True, 3), ()) is None  # nothing fits them all: no evidence
+
+
+def test_years_between_two_lines_of_their_title_or_on_one():
+    """Years mid-title: on the middle line of an odd count, between the two middle lines of an even count;
+    on a line of larger type (the years on its baseline) they still stand nearer that line."""
+    from pipeline.extract.rows import years_between
+
+    assert years_between(100.0, [94.5, 105.5])  # half a pitch from each line
+    assert not years_between(100.0, [100.0])  # on its only line beside them
+    assert not years_between(100.0, [98.0, 109.0])  # on a line of larger type, the next line a pitch below
+    assert not years_between(100.0, [89.0, 100.0, 111.0])  # on the middle line, both neighbours beside
+    assert not years_between(100.0, [94.5])  # a line on one side only

@@ -20,7 +20,7 @@ from pipeline.extract.geometry import (
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
 from pipeline.extract.words import Line
-from pipeline.extract.wraps import TITLE, Slot, decide, title_hint
+from pipeline.extract.wraps import TITLE, Slot, TitleWrap, decide, title_hint, title_shares, years_places
 from pipeline.model import Kind, Token
 from pipeline.numbers import is_figure
 
@@ -59,11 +59,15 @@ def read_rows(reader: PageReader) -> None:
 def read_fragments(reader: PageReader) -> None:
     """Claims the lines alone in a label column as ``TITLE`` or ``LABEL`` (wrapped titles and labels): a
     line in the title's type (not the labels') continues the title; the others are split into one block per
-    row as ``wraps`` reads them, the table's convention decided from all its lines. Relies on the rows and
-    the titles (the blocks are built around their lines)."""
+    row as ``wraps`` reads them, the table's convention decided from all its lines, a title's share of the
+    lines under its years' line from where the release's titles show their years stand. Relies on the rows
+    and the titles (the blocks are built around their lines)."""
     segments = [table_segments(reader, table, reader.page_lines) for table in reader.tables]
     hints = [title_hint(*title_sides(table)) for table in reader.tables]
-    decisions = decide([[(seg.slots, seg.title_above) for seg in segs] for segs in segments], hints)
+    titles = [next((seg.title for seg in segs if seg.title), None) for segs in segments]
+    places = years_places([t for t in titles if t])
+    decisions = decide([[(seg.slots, seg.title_above) for seg in segs] for segs in segments], hints,
+                       [title_shares(t, places) for t in titles])
     for table, segs, decision in zip(reader.tables, segments, decisions):
         table.unclear = decision.unclear
         for seg, reading in zip(segs, decision.readings):
@@ -130,6 +134,7 @@ class Segment:
     slots: list[Slot]
     lines: list[Line | None]
     title_above: int = 0
+    title: TitleWrap | None = None  # on the header's page, its years' line holding some of the title
 
 
 def table_segments(reader: PageReader, table: FoundTable, page_lines) -> list[Segment]:
@@ -168,8 +173,37 @@ def table_segments(reader: PageReader, table: FoundTable, page_lines) -> list[Se
             items.append((Slot(line.box.bottom, _size(toks), line.text, None, typed and fonts <= label_fonts,
                                line.box.top > rows[-1].line.box.bottom), line))
         items.sort(key=lambda it: it[0].bottom)
-        out.append(Segment(rows, [it[0] for it in items], [it[1] for it in items], above))
+        slots = [it[0] for it in items]
+        title = title_wrap(table, slots) if page == h.page else None
+        out.append(Segment(rows, slots, [it[1] for it in items], above, title))
     return out
+
+
+def title_wrap(table: FoundTable, slots: list[Slot]) -> TitleWrap | None:
+    """How the table's title stands around its years' line (``slots``: its header page's): its lines above
+    and below it so far, whether the years stand between two of its lines (``years_between``), and the lines
+    left between the years' line and the first row's values. None when no line of the title stands beside
+    the years."""
+    at = next(i for i, s in enumerate(slots) if s.row == TITLE)
+    if not slots[at].text:
+        return None
+    h = table.header
+    above, below = title_sides(table)
+    beside = [ln.box.ymid for ln in table.title_lines if overlaps_vertically(ln.box, *h.band)]
+    between = years_between((h.band[0] + h.band[1]) / 2, beside)
+    free = next((i for i, s in enumerate(slots[at + 1:]) if s.row is not None), len(slots) - at - 1)
+    return TitleWrap(above, below, between, free)
+
+
+def years_between(mid: float, beside: list[float]) -> bool:
+    """Whether years whose middle stands at ``mid`` stand between two lines of their title (the middles of
+    its lines beside them): nearer the midpoint of two consecutive lines, one above, one below, than either
+    line (on a line, even of a larger type, they stand nearer that line)."""
+    ups, downs = [m for m in beside if m <= mid], [m for m in beside if m > mid]
+    if not ups or not downs:
+        return False
+    a, b = max(ups), min(downs)
+    return abs(mid - (a + b) / 2) < min(mid - a, b - mid)
 
 
 def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], rows: list[FoundRow],

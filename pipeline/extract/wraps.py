@@ -11,6 +11,12 @@ last row), and the reading with the least penalty wins. A tie between readings t
 the other tables of the release (one tool, one convention), then by how the title wraps around its years'
 line; a tie that stays, with evidence on both sides, is contradictory and the table is ``unclear``.
 
+How many of the lines under a title's years' line are the title's is read from where the release sets its
+years in a title (``years_places``): on its first, middle or last line, one place for all its titles (one
+tool), the place every title shows fits (a title with lines above its years has not its years on its first
+line; years standing between two lines of their title are on its middle; a title with more lines above its
+years than there are lines below them before the first row's values has not its years on its middle).
+
 Pure functions on ``Slot``s; ``rows.read_fragments`` builds them from the page and applies the reading.
 """
 
@@ -46,21 +52,64 @@ class Reading:
     penalty: float
 
 
-def read_segment(slots: list[Slot], convention: str, title_above: int = 0) -> Reading | None:
+def read_segment(slots: list[Slot], convention: str, title_above: int = 0,
+                 shares: frozenset[int] | None = None) -> Reading | None:
     """The slots read with ``convention`` (``title_above``: how many more title lines stand above its years'
     line than below, for a middle title); None when they cannot be read so.
 
     How many of the lines under a title's years' line are the title's is not the rows' convention: the years
     stand on the first, middle or last line of their title whatever line of a label the values stand on.
-    With the values on a middle or last line (the first row may hold lines above its values), each share is
-    read, and the reading with the least evidence against it wins (a tie: the convention's own share)."""
+    ``shares``: the title's shares of those lines that where the release sets its years allows
+    (``title_shares``; None: any). With the values on a middle or last line (the first row may hold lines
+    above its values), or the shares known, each share allowed is read, and the reading with the least
+    evidence against it wins (a tie: the convention's own share, when allowed)."""
     base = _read(slots, convention, title_above)
     anchors = [i for i, s in enumerate(slots) if s.row is not None]
-    if convention == "first" or not anchors or slots[anchors[0]].row != TITLE:
+    if not anchors or slots[anchors[0]].row != TITLE:
         return base
     below = (anchors[1] if len(anchors) > 1 else len(slots)) - anchors[0] - 1
-    shares = [_read(slots, convention, title_above, share) for share in range(below + 1)]
-    return min((r for r in [base, *shares] if r is not None), key=lambda r: r.penalty, default=None)
+    if convention == "first":  # the first row starts on its values' line: the lines above it are the title's
+        return base if shares is None or below in shares else None
+    if shares is not None:
+        return min((r for share in sorted(shares) if 0 <= share <= below
+                    if (r := _read(slots, convention, title_above, share)) is not None),
+                   key=lambda r: r.penalty, default=None)
+    shares_read = [_read(slots, convention, title_above, share) for share in range(below + 1)]
+    return min((r for r in [base, *shares_read] if r is not None), key=lambda r: r.penalty, default=None)
+
+
+@dataclass(frozen=True)
+class TitleWrap:
+    """How a table's title stands around its years' line (on the page of its header, the years' line holding
+    some of it), before the lines under it are split between the title and the first row."""
+
+    above: int  # its lines wholly above the years' line
+    below: int  # its lines wholly below it, known already (in the title's own type)
+    between: bool  # the years stand between two of its lines (an even count of lines, the years mid-title)
+    free: int  # the label-column lines left between the years' line and the first row's values
+
+
+def years_places(titles: list[TitleWrap]) -> tuple[str, ...]:
+    """The lines of a title (``first``, ``middle``, ``last``) a release's years may stand on: the places
+    every one of its titles fits. Empty when none fits them all (no evidence to go by)."""
+    return tuple(p for p in CONVENTIONS if all(_fits(t, p) for t in titles))
+
+
+def _fits(t: TitleWrap, place: str) -> bool:
+    if place == "first":
+        return t.above == 0 and not t.between
+    if place == "last":
+        return t.below == 0 and not t.between
+    return t.below <= t.above <= t.below + t.free
+
+
+def title_shares(t: TitleWrap | None, places: tuple[str, ...]) -> frozenset[int] | None:
+    """How many of the free lines under a title's years' line may be its own, the years standing at one of
+    ``places``: on its middle line, as many as stand above less those known below; on its last, none; on its
+    first (or no place known), any (None)."""
+    if t is None or not places or "first" in places:
+        return None
+    return frozenset(t.above - t.below if p == "middle" else 0 for p in places)
 
 
 def _read(slots: list[Slot], convention: str, title_above: int, title_below: int | None = None) -> Reading | None:
@@ -142,19 +191,22 @@ class Decision:
     unclear: tuple[str, ...] = ()  # the conventions the evidence cannot tell apart (contradictory)
 
 
-def decide(tables: list[list[tuple[list[Slot], int]]], hints: list[str | None]) -> list[Decision]:
+def decide(tables: list[list[tuple[list[Slot], int]]], hints: list[str | None],
+           shares: list[frozenset[int] | None] | None = None) -> list[Decision]:
     """Per table (its segments: slots and the title's lines above its years), the convention read. ``hints``:
-    per table the convention its title's wrapping shows (``title_hint``), if any."""
-    options = [_options(segments) for segments in tables]
+    per table the convention its title's wrapping shows (``title_hint``), if any; ``shares``: per table the
+    title's shares of the lines under its years' line allowed (``title_shares``; None: any)."""
+    shares = shares or [None] * len(tables)
+    options = [_options(segments, share) for segments, share in zip(tables, shares)]
     totals = {c: sum(o[c][1] if c in o else LEFT_OVER * 3 for o in options) for c in CONVENTIONS}
     votes = {c: sum(h == c for h in hints) for c in CONVENTIONS}
     return [_decide_one(o, totals, votes, hint) for o, hint in zip(options, hints)]
 
 
-def _options(segments) -> dict[str, tuple[tuple[Reading, ...], float]]:
+def _options(segments, shares=None) -> dict[str, tuple[tuple[Reading, ...], float]]:
     out = {}
     for c in CONVENTIONS:
-        readings = [read_segment(slots, c, above) for slots, above in segments]
+        readings = [read_segment(slots, c, above, shares) for slots, above in segments]
         if all(r is not None for r in readings):
             out[c] = (tuple(readings), sum(r.penalty for r in readings))
     return out
