@@ -225,7 +225,8 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
             continue
         if line.box.top > hi:
             run = next(r for r in line_runs(free) if any(t is toks[0] for t in r))
-            pitch = label_pitch([r.line for r in rows if r.label_tokens] + [Line(tuple(t)) for t in out])
+            pitch = label_pitch([r.line for r in rows if r.label_tokens] + [Line(tuple(t)) for t in out]) \
+                or table.pitch  # a single row's: from its title's line to it
             adjacent = line.box.top - hi <= LABEL_WRAP_GAP * size \
                 or pitch is not None and line.box.bottom - hi <= pitch + TIE * size
             if not adjacent or not _same_style(toks, last.label_tokens or last.line.tokens) \
