@@ -269,7 +269,11 @@ def test_pictures_beyond_the_size_budget_are_made_smaller_then_left_out():
     from pipeline.report.images import fit_budget
 
     rng = random.Random(15)
-    noise = [Image.frombytes("RGB", (300, 300), rng.randbytes(300 * 300 * 3)) for _ in range(4)]  # incompressible
+    # black and white at random, pixel by pixel: as incompressible as a page's picture gets (pictures hold the
+    # colours of a page drawn in gray, images.palette: noise in colour or gray, averaged to a few grays when made
+    # smaller, would then fit)
+    noise = [Image.frombytes("L", (300, 300), bytes(rng.choice((0, 255)) for _ in range(300 * 300))).convert("RGB")
+             for _ in range(4)]
     full = fit_budget(noise, budget=10**9)
     assert all(full) and Image.open(io.BytesIO(base64.b64decode(full[0].split(",", 1)[1]))).size == (300, 300)
     budget = sum(map(len, full)) // 4  # even at half the size not all four fit
