@@ -102,14 +102,28 @@ def import_data_stages() -> None:
     import pipeline.write  # noqa: F401
 
 
-def start_worker() -> None:
-    """A batch worker, before its first release: import the data stages, then freeze all that is alive.
+def import_picture_stages() -> None:
+    """Import what draws the page pictures (pdfium, PIL and its PNG plugin): about 0.08 CPU-s."""
+    from PIL import Image
 
-    What is alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it out of the
-    cycle collector's way, which saves about a tenth of each release's time. Only in the workers the batch
-    owns: frozen objects are never collected, which is not for a caller's process to find out.
+    import pipeline.pictures
+    import pipeline.report.images  # noqa: F401
+
+    Image.preinit()
+
+
+def start_worker() -> None:
+    """A batch worker, before its first release: import the data stages and what draws the pictures, then
+    freeze all that is alive.
+
+    The pictures of each release are drawn in a child forked from the worker (``start_pictures``): with the
+    imports done here, each child starts with them instead of importing them again (about 0.08 CPU-s a
+    release). What is alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it
+    out of the cycle collector's way, which saves about a tenth of each release's time. Only in the workers
+    the batch owns: frozen objects are never collected, which is not for a caller's process to find out.
     """
     import_data_stages()
+    import_picture_stages()
     gc.freeze()
 
 
