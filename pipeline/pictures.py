@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pypdfium2
-from PIL import Image, ImageDraw
+from PIL import Image, ImageChops, ImageDraw
 
 from pipeline.errors import InputError
 from pipeline.model import Box, Kind, RawRelease
@@ -50,6 +50,32 @@ LEGEND = [
 ]
 
 
+GRAYS = 16  # shades of gray of a page drawn in gray (report.html's pictures), black to white
+
+
+RGB = tuple[int, int, int]
+
+
+def _palette() -> tuple[list[RGB], dict[RGB, int], dict[RGB, int]]:
+    """The palette of a page drawn in gray, which holds every pixel ``annotated`` draws on it: ``GRAYS`` grays,
+    then each gray under the fill (``FILL_ALPHA``) of every box colour, then the colours themselves. Also the
+    index of each colour, and the number its fill adds to the index of a gray."""
+    grays = [round(i * 255 / (GRAYS - 1)) for i in range(GRAYS)]
+    colours = sorted(set(COLOURS.values()))
+    entries = [(g, g, g) for g in grays]
+    for colour in colours:
+        entries += [tuple(round(g + (c - g) * FILL_ALPHA / 255) for c in colour) for g in grays]
+    fills = {colour: GRAYS * (n + 1) for n, colour in enumerate(colours)}
+    index = {colour: len(entries) + n for n, colour in enumerate(colours)}
+    return entries + colours, index, fills
+
+
+PALETTE, PALETTE_INDEX, PALETTE_FILL = _palette()
+assert len(PALETTE) <= 256
+WHITE, BLACK = GRAYS - 1, 0  # indexes of PALETTE
+GRAY_INDEX = [round(v * (GRAYS - 1) / 255) for v in range(256)]  # a gray level -> the index of its nearest gray
+
+
 def resolution_for(width: float, height: float) -> float:
     """``RESOLUTION``, lowered for a page so large that its picture would hold more than ``PIXEL_BUDGET``
     pixels (the PDF standard allows pages of 14,400 pt square: 484 million pixels at 110 dpi). A pixel is
@@ -62,8 +88,9 @@ def resolution_for(width: float, height: float) -> float:
 def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None, gray: bool = False
                 ) -> Iterator[Image.Image]:
     """One annotated image per page of the PDF ``raw`` was read from, with a legend strip at the bottom,
-    one page at a time (a batch of large pictures is never held at once). ``gray``: the page in shades of
-    gray under the coloured boxes (report.html's pictures: ``images.encode_png``)."""
+    one page at a time (a batch of large pictures is never held at once). ``gray``: the page drawn in gray
+    under the coloured boxes, each picture in ``PALETTE`` (report.html's: written as they are, by
+    ``images.encode_png``); else in RGB (inspect's)."""
     by_page: dict[int, list] = {}
     for entry in raw.audit:
         by_page.setdefault(entry.box.page, []).append(entry)
@@ -73,8 +100,8 @@ def inspect_pdf(path: Path, raw: RawRelease, password: str | None = None, gray: 
 
 
 def render_pages(path: Path, password: str | None, count: int, gray: bool = False) -> Iterator[Image.Image]:
-    """The first ``count`` pages as RGB images at ``RESOLUTION`` (less for a huge page: ``resolution_for``),
-    in colour or (``gray``) as pdfium renders them in shades of gray, three times as fast."""
+    """The first ``count`` pages as RGB images at ``RESOLUTION`` (less for a huge page: ``resolution_for``);
+    ``gray``: as pdfium renders them in shades of gray ("L"), three times as fast."""
     try:
         doc = _open(path, password)
     except pypdfium2.PdfiumError:  # read a moment ago: changed since
@@ -84,7 +111,8 @@ def render_pages(path: Path, password: str | None, count: int, gray: bool = Fals
     try:
         for i in range(min(count, len(doc))):
             page = doc[i]
-            yield page.render(scale=resolution_for(*page.get_size()) / 72, grayscale=gray).to_pil().convert("RGB")
+            image = page.render(scale=resolution_for(*page.get_size()) / 72, grayscale=gray).to_pil()
+            yield image if gray else image.convert("RGB")
     finally:
         doc.close()
 
@@ -100,45 +128,80 @@ def _open(path: Path, password: str | None) -> pypdfium2.PdfDocument:
 
 def annotated(image: Image.Image, area: Box, entries) -> Image.Image:
     """The page with a translucent box, outlined in its kind's colour, around every entry (unaccounted last,
-    so that they stay on top)."""
+    so that they stay on top). A page drawn in gray ("L") comes back in ``PALETTE`` ("P"): each pixel the
+    index of its nearest gray, plus what the fill of the box it is in adds (``PALETTE_FILL``); no colour is
+    blended, and the outlines are drawn over the fills."""
     scale = image.width / (area.x1 - area.x0)
-    draw = ImageDraw.Draw(image, "RGBA")
+    boxes = []
     for entry in sorted(entries, key=lambda e: e.kind in UNACCOUNTED):
-        b, colour = entry.box, COLOURS[entry.kind]
-        xy = [(b.x0 - area.x0) * scale, (b.top - area.top) * scale, (b.x1 - area.x0) * scale,
-              (b.bottom - area.top) * scale]
-        draw.rectangle(xy, fill=(*colour, FILL_ALPHA), outline=(*colour, 255),
-                       width=3 if entry.kind in UNACCOUNTED else 1)
+        b = entry.box
+        boxes.append(([(b.x0 - area.x0) * scale, (b.top - area.top) * scale, (b.x1 - area.x0) * scale,
+                       (b.bottom - area.top) * scale], COLOURS[entry.kind], 3 if entry.kind in UNACCOUNTED else 1))
+    if image.mode == "L":
+        return _annotated_in_palette(image, boxes)
+    draw = ImageDraw.Draw(image, "RGBA")
+    for xy, colour, width in boxes:
+        draw.rectangle(xy, fill=(*colour, FILL_ALPHA), outline=(*colour, 255), width=width)
+    return image
+
+
+def _annotated_in_palette(gray: Image.Image, boxes: list) -> Image.Image:
+    """``annotated`` of a page drawn in gray: the boxes' fills drawn as numbers into a layer of their own,
+    added to the indexes of the page's grays at once."""
+    fills = Image.new("L", gray.size, 0)
+    draw = ImageDraw.Draw(fills)
+    for xy, colour, _ in boxes:
+        draw.rectangle(xy, fill=PALETTE_FILL[colour])
+    image = ImageChops.add(gray.point(GRAY_INDEX), fills)
+    image.putpalette([v for rgb in PALETTE for v in rgb])
+    draw = ImageDraw.Draw(image)
+    for xy, colour, width in boxes:
+        draw.rectangle(xy, outline=PALETTE_INDEX[colour], width=width)
     return image
 
 
 def with_legend(image: Image.Image, page_number: int, pages: int) -> Image.Image:
-    """The page with a legend strip below it: one swatch per kind."""
-    strip = legend_strip(image.width)
-    out = Image.new("RGB", (image.width, image.height + strip.height), "white")
+    """The page with a legend strip below it: one swatch per kind (in ``PALETTE`` for a "P" page)."""
+    palette = image.mode == "P"
+    strip = legend_strip(image.width, palette)
+    out = _blank(image.width, image.height + strip.height, palette)
     out.paste(image, (0, 0))
     out.paste(strip, (0, image.height))
     ImageDraw.Draw(out).text((8, image.height + LEGEND_TOP), f"jaarcijfers inspect: page {page_number} of {pages}",
-                             fill=(0, 0, 0))
+                             fill=_ink((0, 0, 0), palette))
     return out
+
+
+def _blank(width: int, height: int, palette: bool) -> Image.Image:
+    """A white picture, RGB or in ``PALETTE``."""
+    if not palette:
+        return Image.new("RGB", (width, height), "white")
+    image = Image.new("P", (width, height), WHITE)
+    image.putpalette([v for rgb in PALETTE for v in rgb])
+    return image
+
+
+def _ink(colour: tuple[int, int, int], palette: bool):
+    """``colour`` as drawn: itself, or its index in ``PALETTE`` (black is its first gray)."""
+    return (BLACK if colour == (0, 0, 0) else PALETTE_INDEX[colour]) if palette else colour
 
 
 LEGEND_ROW, LEGEND_COLUMNS, LEGEND_TOP = 18, 4, 4  # pixels, swatches per row, pixels above its first line
 
 
 @lru_cache(maxsize=4)
-def legend_strip(width: int) -> Image.Image:
+def legend_strip(width: int, palette: bool = False) -> Image.Image:
     """The legend strip of a picture ``width`` pixels wide, below a line left blank for the page's number
-    (the same for every page of that width: drawn once)."""
+    (the same for every page of that width: drawn once); RGB, or in ``PALETTE``."""
     rows = (len(LEGEND) + LEGEND_COLUMNS - 1) // LEGEND_COLUMNS + 1
-    strip = Image.new("RGB", (width, rows * LEGEND_ROW + 2 * LEGEND_TOP), "white")
+    strip = _blank(width, rows * LEGEND_ROW + 2 * LEGEND_TOP, palette)
     draw = ImageDraw.Draw(strip)
     col_width = max(1, width // LEGEND_COLUMNS)
     for i, (name, kind) in enumerate(LEGEND):
         x = 8 + (i % LEGEND_COLUMNS) * col_width
         y = LEGEND_TOP + LEGEND_ROW * (1 + i // LEGEND_COLUMNS)
-        draw.rectangle((x, y + 2, x + 14, y + 12), outline=COLOURS[kind], width=2)
-        draw.text((x + 20, y), name, fill=(0, 0, 0))
+        draw.rectangle((x, y + 2, x + 14, y + 12), outline=_ink(COLOURS[kind], palette), width=2)
+        draw.text((x + 20, y), name, fill=_ink((0, 0, 0), palette))
     return strip
 
 

@@ -228,7 +228,7 @@ def draw_report_pictures(path: Path, raw: RawRelease, opts: Options, seconds: fl
     from pipeline.report.images import page_pictures
 
     with limits(path, seconds, opts.max_memory, timeout=opts.timeout, what="drawing the page pictures"):
-        return page_pictures(lambda: inspect_pdf(path, raw, opts.password, gray=True))  # drawn again if made smaller
+        return page_pictures(lambda: inspect_pdf(path, raw, opts.password, True))  # gray; drawn again if smaller
 
 
 def run_one(path: str, opts: Options, *, alongside: bool = False, already: Read | None = None) -> Outcome:

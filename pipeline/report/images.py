@@ -13,8 +13,8 @@ from functools import lru_cache
 from typing import Callable, Iterable
 
 BUDGET = 1_300_000  # bytes of data URI for all pictures together: the whole page stays under 2 MB
-GRAYS = 16  # shades of gray of the page (drawn in gray: ``pictures.render_pages``) in the palette
 MIN_SCALE = 0.5  # pictures are made smaller down to half their size; past that, pages are left out
+COMPRESS_LEVEL = 4  # zlib's: a quarter faster than its default (6), for 8 % more bytes
 
 
 @dataclass(frozen=True)
@@ -48,31 +48,31 @@ class Picture:
 
 
 def encode_png(image, factor: float = 1.0) -> bytes:
-    """The picture as a palette PNG, resized by ``factor``: each pixel the nearest colour of ``palette()``
-    (a page drawn in gray under the boxes' colours: what it holds), without dithering. Five times as fast
-    as finding the picture's own palette, and as small."""
-    from PIL import Image
-
+    """The picture as a palette PNG, resized by ``factor``. A page drawn in gray is in the palette it was drawn
+    in (``pictures.PALETTE``) and is written as it is; any other picture, or one resized, has each pixel
+    the nearest colour of that palette, without dithering (five times as fast as finding a palette of its
+    own)."""
     if factor < 1.0:
-        image = image.resize((max(1, round(image.width * factor)), max(1, round(image.height * factor))))
+        image = image.convert("RGB").resize((max(1, round(image.width * factor)),
+                                             max(1, round(image.height * factor))))
+    if image.mode != "P":
+        from PIL import Image
+
+        image = image.quantize(palette=palette(), dither=Image.Dither.NONE)
     out = io.BytesIO()
-    image.quantize(palette=palette(), dither=Image.Dither.NONE).save(out, format="PNG")
+    image.save(out, format="PNG", compress_level=COMPRESS_LEVEL)
     return out.getvalue()
 
 
 @lru_cache(maxsize=1)
 def palette():
-    """A palette image of ``GRAYS`` shades of gray from black to white, and every box colour of
-    ``pictures.COLOURS`` both as drawn and as its fill over white."""
+    """``pictures.PALETTE`` as a palette image (``Image.quantize``)."""
     from PIL import Image
 
-    from pipeline.pictures import COLOURS, FILL_ALPHA
+    from pipeline.pictures import PALETTE
 
-    grays = [(v, v, v) for v in (round(i * 255 / (GRAYS - 1)) for i in range(GRAYS))]
-    boxes = [shade for colour in sorted(set(COLOURS.values()))
-             for shade in (colour, tuple(round(255 + (c - 255) * FILL_ALPHA / 255) for c in colour))]
     image = Image.new("P", (1, 1))
-    image.putpalette([v for rgb in grays + boxes for v in rgb])
+    image.putpalette([v for rgb in PALETTE for v in rgb])
     return image
 
 
@@ -94,21 +94,29 @@ def page_pictures(draw: Callable[[], Iterable], budget: int = BUDGET) -> list[Pi
         sizes.append(image.size)
         total += len(uris[-1])
         if total > budget:
-            kept_pixels.append((image.mode, zlib.compress(image.tobytes(), 1)))
+            kept_pixels.append((image.mode, image.getpalette(), zlib.compress(image.tobytes(), 1)))
     if total > budget:
-        from PIL import Image
-
         factor = max(MIN_SCALE, math.sqrt(budget / total) * 0.95)
         again = len(uris) - len(kept_pixels)
         pages = itertools.chain(itertools.islice(draw(), again),
-                                (Image.frombytes(mode, size, zlib.decompress(pixels))
-                                 for (mode, pixels), size in zip(kept_pixels, sizes[again:])))
+                                (_unpacked(mode, colours, size, pixels)
+                                 for (mode, colours, pixels), size in zip(kept_pixels, sizes[again:])))
         uris = [data_uri(encode_png(image, factor)) for image in pages]
     kept, used = [], 0
     for uri in uris:
         used += len(uri)
         kept.append(uri if used <= budget else "")
     return [Picture(uri, width, height) for uri, (width, height) in zip(kept, sizes)]
+
+
+def _unpacked(mode: str, colours: list[int] | None, size: tuple[int, int], pixels: bytes):
+    """A picture kept by ``page_pictures``, with its palette if it has one."""
+    from PIL import Image
+
+    image = Image.frombytes(mode, size, zlib.decompress(pixels))
+    if colours is not None:
+        image.putpalette(colours)
+    return image
 
 
 def fit_budget(images: list, budget: int = BUDGET) -> list[str]:
