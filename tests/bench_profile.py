@@ -48,7 +48,7 @@ PROBES = (
     ("pipeline.pictures", "render_pages", "pictures: pdfium renders the pages", "pictures"),
     ("pipeline.pictures", "annotated", "pictures: boxes drawn", "pictures"),
     ("pipeline.pictures", "with_legend", "pictures: legend", "pictures"),
-    ("pipeline.report.images", "encode_png", "pictures: PNG encoded (quantized)", "pictures"),
+    ("pipeline.report.images", "encode_png", "pictures: PNG encoded", "pictures"),
     ("pipeline.report.page", "release_renderer", "report.html: views (all but the pictures)", "report"),
     ("jinja2.environment", "Template.render", "report.html: template filled", "report"),
     ("pipeline.datapackage", "datapackage_json", "datapackage.json", "write"),
