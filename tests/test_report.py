@@ -282,3 +282,27 @@ def test_pictures_beyond_the_size_budget_are_made_smaller_then_left_out():
     assert sum(map(len, uris)) <= budget
     assert 0 < len(kept) < len(noise) and uris[: len(kept)] == kept  # the first pages kept, the last left out
     assert Image.open(io.BytesIO(base64.b64decode(kept[0].split(",", 1)[1]))).size == (150, 150)  # half first
+
+
+def test_report_pictures_are_drawn_in_a_fixed_palette_with_each_fill_over_each_gray():
+    """report.html's pictures: a page drawn in gray comes back in ``pictures.PALETTE``, a box's outline in its
+    kind's colour and its fill each gray under that colour, as the RGB picture of inspect blends them."""
+    from PIL import Image, ImageDraw
+
+    from pipeline import pictures
+    from pipeline.model import AuditEntry, Box, Kind
+
+    gray = Image.new("L", (100, 60), 255)
+    ImageDraw.Draw(gray).rectangle((20, 20, 79, 39), fill=0)  # a black band across the box's middle
+    area, box = Box(1, 0, 0, 100, 60), Box(1, 10, 10, 90, 50)
+    entries = [AuditEntry("41.820", Kind.VALUE, box)]
+    drawn = pictures.with_legend(pictures.annotated(gray, area, entries), 1, 1)
+    assert drawn.mode == "P" and drawn.getpalette() == [v for rgb in pictures.PALETTE for v in rgb]
+    inspect = pictures.with_legend(pictures.annotated(gray.convert("RGB"), area, entries), 1, 1)
+    assert inspect.mode == "RGB" and inspect.size == drawn.size
+    colours = drawn.convert("RGB")
+    for xy in ((10, 10), (90, 30), (50, 50)):  # the outline
+        assert colours.getpixel(xy) == inspect.getpixel(xy) == pictures.COLOURS[Kind.VALUE]
+    for xy in ((15, 15), (50, 30), (5, 5)):  # the fill over white, over black; outside the box
+        assert max(abs(a - b) for a, b in zip(colours.getpixel(xy), inspect.getpixel(xy))) <= 1, xy
+    assert colours.getpixel((50, 30)) != (0, 0, 0) and colours.getpixel((15, 15)) != (255, 255, 255)
