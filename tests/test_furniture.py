@@ -74,6 +74,17 @@ def test_a_page_number_beside_a_running_footer():
     assert furniture(read(pages)) == [site, "1", site, "2"]
 
 
+def test_a_page_number_right_under_a_footnote_is_furniture_where_it_repeats():
+    """A page number at one height on every page, in the footnotes' type: on page 1 a footnote ends right
+    above it (as near as its own lines are apart), on page 2 it stands apart. It is furniture on both, and a
+    slug's page number lower down is furniture at its own height. The footnote, on one page only,
+    is not furniture."""
+    note = words(1, 50, 780, "1 Deelproduct Nareis is opgenomen", 8.0) + words(1, 50, 790, "bij Nareizigers", 8.0)
+    pages = [body(n) + (note if n == 1 else []) + words(n, 520, 800, str(n)) + words(n, 50, 830, str(n), 4.0)
+             for n in (1, 2)]
+    assert furniture(read(pages)) == ["1", "1", "2", "2"]
+
+
 def test_a_table_row_or_a_year_header_at_the_top_of_a_page_is_never_furniture():
     """A table flowing onto the next page: its rows of small numbers at the top, apart from what follows;
     and a label's run reaching its first figure (a narrow gap) is still a row."""

@@ -11,7 +11,6 @@ apart from the body by a gap; a year header or a table row is never furniture.
 from __future__ import annotations
 
 import re
-import statistics
 from typing import TYPE_CHECKING
 
 from pipeline.extract.geometry import LINE_GAP, LINE_RATIO, MARGIN_APART, MARGIN_GAP_FLOOR, MARGIN_LINES, line_runs
@@ -48,7 +47,7 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
     title and the year it names."""
     title, year = "", None
     margins = [margin_lines(lines) for lines in page_lines]
-    for run in repeated_margin_runs(margins):
+    for run in repeated_margin_runs(reader, page_lines, margins):
         reader.claim(run, Kind.FURNITURE)
     in_margin = {id(line) for lines in margins for line in lines}
     for lines in page_lines:
@@ -83,24 +82,44 @@ def margin_lines(lines: list[Line]) -> list[Line]:
     return [lines[i] for i in chosen if _may_be_furniture(lines[i])]
 
 
-def repeated_margin_runs(margins: list[list[Line]]) -> list[list[Token]]:
+def edge_lines(lines: list[Line]) -> list[Line]:
+    """A page's first and last ``MARGIN_LINES`` lines, however near the body: where furniture stands (never a
+    year header or a table row)."""
+    edges = lines[:MARGIN_LINES] + lines[max(MARGIN_LINES, len(lines) - MARGIN_LINES):]
+    return [ln for ln in edges if _may_be_furniture(ln)]
+
+
+def repeated_margin_runs(reader: PageReader, page_lines: list[list[Line]],
+                         margins: list[list[Line]]) -> list[list[Token]]:
     """Running headers and footers (a browser's date, URL and 'page 1/4', an issuer and a date at the
-    right of the release title): the runs of margin lines printed at the same height on several pages
-    with the same text once digits are ignored."""
-    if len(margins) < 2:
+    right of the release title, a page number): the runs of a page's edge lines (``edge_lines``) printed at
+    the same height on several pages with the same text once digits are ignored, each at its own height
+    (one text may repeat at two). On a page where such a run stands as close to the body as its lines are
+    apart (a page number right under the last footnote) it is the same furniture; so at least one of its
+    repeats must be set apart (a margin line), or say what furniture says (``layout.page_number``,
+    ``layout.running_text``)."""
+    if len(page_lines) < 2:
         return []
-    candidates: dict[str, list[list[Token]]] = {}
-    for lines in margins:
-        for line in lines:
+    in_margin = {id(line) for lines in margins for line in lines}
+    candidates: dict[str, list[tuple[list[Token], bool]]] = {}
+    for lines in page_lines:
+        for line in edge_lines(lines):
             for run in line_runs(line.tokens):
-                candidates.setdefault(re.sub(r"\d+", "#", run_text(run)), []).append(run)
+                candidates.setdefault(re.sub(r"\d+", "#", run_text(run)), []).append((run, id(line) in in_margin))
     found = []
     for runs in candidates.values():
-        middle = statistics.median(r[0].box.top for r in runs)
-        same_height = [r for r in runs if abs(r[0].box.top - middle) <= LINE_RATIO * r[0].size]
-        if len({r[0].box.page for r in same_height}) >= 2:
-            found += same_height
+        for run, _ in runs:
+            repeats = [(r, apart) for r, apart in runs
+                       if abs(r[0].box.top - run[0].box.top) <= LINE_RATIO * run[0].size]
+            if len({r[0].box.page for r, _ in repeats}) >= 2 and (
+                    any(apart for _, apart in repeats) or _says_furniture(reader, run_text(run))):
+                found.append(run)
     return found
+
+
+def _says_furniture(reader: PageReader, text: str) -> bool:
+    return any(p.match(text) for p in reader.layout.page_number) \
+        or any(p.search(text) for p in reader.layout.running_text)
 
 
 def run_text(run: list[Token]) -> str:
