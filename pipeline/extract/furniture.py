@@ -93,7 +93,8 @@ def repeated_margin_runs(reader: PageReader, page_lines: list[list[Line]],
                          margins: list[list[Line]]) -> list[list[Token]]:
     """Running headers and footers (a browser's date, URL and 'page 1/4', an issuer and a date at the
     right of the release title, a page number): the runs of a page's edge lines (``edge_lines``) printed at
-    the same height on several pages with the same text once digits are ignored, each at its own height
+    the same height on several pages in the same type with the same text once digits are ignored (a section
+    heading and a title that begin alike are not one line repeated), each at its own height
     (one text may repeat at two). On a page where such a run stands as close to the body as its lines are
     apart (a page number right under the last footnote) it is the same furniture; so at least one of its
     repeats must be set apart (a margin line), or say what furniture says (``layout.page_number``,
@@ -101,11 +102,12 @@ def repeated_margin_runs(reader: PageReader, page_lines: list[list[Line]],
     if len(page_lines) < 2:
         return []
     in_margin = {id(line) for lines in margins for line in lines}
-    candidates: dict[str, list[tuple[list[Token], bool]]] = {}
+    candidates: dict[tuple, list[tuple[list[Token], bool]]] = {}
     for lines in page_lines:
         for line in edge_lines(lines):
             for run in line_runs(line.tokens):
-                candidates.setdefault(re.sub(r"\d+", "#", run_text(run)), []).append((run, id(line) in in_margin))
+                key = (re.sub(r"\d+", "#", run_text(run)), run[0].style)
+                candidates.setdefault(key, []).append((run, id(line) in in_margin))
     found = []
     for runs in candidates.values():
         for run, _ in runs:
