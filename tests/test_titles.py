@@ -124,3 +124,18 @@ def test_a_line_across_both_tables_is_no_wrapped_label():
     note = words(50, 100 + 2 * pitch, "8 Het totaalbedrag aan betaalde dwangsommen (ingebrekestellingen en beroepen "
                                       "niet tijdig beslissen) is in 2023")
     assert labels_after_fragments(left + right + note) == [["Aantal ontvangen"], ["Tijdig afgehandeld"]]
+
+
+def test_a_last_label_wrapped_around_its_values_keeps_its_lines_below_them():
+    """The last row's label wraps over four lines, its values half a line below its second line (between
+    the second and third): a person reads all four lines as its label. The third line stands half a line
+    under the values' line, the fourth a whole line under the third: it goes on from the third, not from
+    the values (it was left over, and the wrapped labels could not be split)."""
+    pitch = 1.4 * SIZE
+    tokens = table(50, 100, pitch, ["Documenten"], ["W-document"])
+    wrapped = ["Document", "'grensarbeider' op", "grond van het", "terugtrekkingsakkoord"]
+    top = 100 + 2 * pitch
+    for i, line in enumerate(wrapped):
+        tokens += words(50, top + i * pitch, line)
+    tokens += [t for k in range(3) for t in words(200 + 40 * k, top + 1.5 * pitch, f"1{k}7")]
+    assert labels_after_fragments(tokens) == [["W-document", " ".join(wrapped)]]

@@ -212,7 +212,8 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
     the table flows onto, just above its first row) to the last row, then the lines directly below it in
     the same type, down to the first that is not: a footnote, or a line of text that starts left of the
     label column (a footnote under a table beside a panel) ends the table, and nothing below it goes on
-    with its last label."""
+    with its last label. Each line below goes on from the lowest line taken: a label wrapped around its
+    values (between two of its lines) has lines below its values' line, each a line pitch under the last."""
     h, first, last = table.header, rows[0], rows[-1]
     lo = h.band[1] if header_page else flowed_top(reader, h, lines, first)
     hi = last.line.box.bottom
@@ -232,7 +233,7 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
             if not adjacent or not _same_style(toks, last.label_tokens or last.line.tokens) \
                     or run[0] is not toks[0] or starts_footnote(reader, toks):
                 break
-            hi = line.box.bottom
+        hi = max(hi, line.box.bottom)  # a label line below its values' line: the next goes on from it
         out.append(toks)
     return out
 
