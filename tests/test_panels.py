@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 import subprocess
 import sys
 
@@ -97,6 +98,35 @@ def test_a_panel_just_below_a_narrow_table_off_its_side():
     (panel,) = place_panels([_panel("X", 300, 175)], side_by_side, ["A", "B"])
     assert panel.table is None and panel.placement.startswith("stands as near to table")
     assert "'A' (below it)" in panel.placement and "'B' (below it)" in panel.placement
+
+
+def test_a_panel_in_its_column_nearer_the_next_columns_table_stands_as_the_others_do():
+    """Two columns of tables, each panel set above its table at the right of its column: the left column's
+    panel stands nearer the right column's table (a narrow gutter) than its own. The release's other panels
+    stand 310 pt right of their tables' left edge and 55 pt above them: so does this one, to its own table
+    only (seed 184)."""
+    a, b, c = Box(1, 50, 155, 273, 229), Box(1, 433, 155, 656, 229), Box(1, 50, 455, 273, 529)
+    panels = [_panel("X", 360, 110), _panel("Y", 743, 110), _panel("Z", 360, 410)]
+    placed = place_panels(panels, [{1: a}, {1: b}, {1: c}], ["A", "B", "C"])
+    assert [(p.table, p.placement) for p in placed] == [(0, "above"), (1, "above"), (2, "above")]
+    (alone,) = place_panels(panels[:1], [{1: a}, {1: b}], ["A", "B"])  # no other panel to go by: loud
+    assert alone.table is None and alone.placement.startswith("stands as near to table")
+
+
+def test_a_panel_alone_on_a_page_between_two_tables_follows_the_one_before_when_panels_stand_below():
+    """A table ends page 1, its panel (set below its tables, at the right) is broken onto page 2, which holds
+    nothing else, and the next table opens page 3: across either break, right of both. In a release whose
+    panels stand below their tables it is the panel of the table before (seed 361)."""
+    def on(page: int, panel: Ranking) -> Ranking:
+        def moved(b: Box) -> Box:
+            return Box(page, b.x0, b.top, b.x1, b.bottom)
+        return replace(panel, box=moved(panel.box), entries=tuple(replace(e, box=moved(e.box)) for e in panel.entries))
+
+    tables = [{1: Box(1, 50, 700, 300, 780)}, {3: Box(3, 50, 60, 300, 120)}, {3: Box(3, 50, 300, 300, 360)},
+              {4: Box(4, 50, 100, 300, 160)}]
+    broken, others = on(2, _panel("P", 500, 70)), [on(3, _panel("R", 200, 380)), on(4, _panel("S", 200, 180))]
+    placed = place_panels([broken, *others], tables, ["P", "Q", "R", "S"])
+    assert [p.table for p in placed] == [0, 2, 3]
 
 
 def _line(*words: tuple[str, float], top: float) -> Line:

@@ -4,8 +4,9 @@ A panel belongs to the nearest table it stands beside (their vertical spans over
 left of it) or directly above or below (their horizontal spans overlap), or else just below or above it off
 its side (a block set at the right of a narrow table's slot, before the next table). Two tables about as
 near are told apart by where the release's other panels stand to their tables (a person sees that the panels stand right
-of theirs, or below them). A panel by no table, or still between two, keeps none: normalize makes that a
-problem that stops the release.
+of theirs, or below them), then by the offset from its table the settled panels keep (``as_the_others_stand``),
+then, across a page break, by the side the release sets its panels on (``across_the_break``). A panel by no
+table, or still between two, keeps none: normalize makes that a problem that stops the release.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Candidate:
     where: str  # the panel's place: "right of", "left of", "above", "below"
     gap: float
     off_side: float = 0.0  # below or above the table, off its side by this much (their spans meet neither way)
+    across: int = 0  # the table stands on the page before (-1) or after (1): a page broke between them
 
 
 def read_placements(reader: PageReader) -> None:
@@ -97,7 +99,7 @@ def flow_candidates(panel: Box, extents: list[dict[int, Box]], others: list[Box]
             where = "below" if step < 0 else "above"
         else:
             where = "right of" if panel.xmid >= b.xmid else "left of"
-        out.append(Candidate(i, where, gap))
+        out.append(Candidate(i, where, gap, across=step))
     return out
 
 
@@ -126,6 +128,57 @@ def names(panel: Ranking, title: str) -> bool:
     return bool(p) and t[:len(p)] == p
 
 
+def _decided(panel: Ranking, cs: list[Candidate], chosen: Candidate | None) -> tuple[Candidate | None, list]:
+    """The panel's table in the release's reading (``chosen``), or its only near one; else None and the
+    tables about as near it."""
+    size = entry_size(panel)
+    near = [c for c in cs if c.gap <= 2 * cs[0].gap + PANEL_TIE * size]
+    if chosen is None and len(near) == 1:
+        chosen = near[0]
+    if chosen is not None and chosen.off_side:
+        near = [c for c in cs if c.where == chosen.where
+                and c.gap - c.off_side <= chosen.gap - chosen.off_side + PANEL_TIE * size]
+        chosen = chosen if len(near) == 1 else None  # off the side of tables side by side: whose?
+    return chosen, near
+
+
+def as_the_others_stand(panel: Ranking, near: list[Candidate], extents: list[dict[int, Box]],
+                        settled: list[tuple[Box, Box]]) -> Candidate | None:
+    """Of the tables about as near a panel, the one it stands to as the release's settled panels stand to
+    theirs (``settled``: panel and table boxes on one page): a release sets its panels one way, so the
+    panel's offset from its table (either edge across, either edge down) is about theirs. The nearest match
+    must be clearly nearer than the next (as ``near`` weighs gaps); else None."""
+    def mismatch(c: Candidate) -> float:
+        table = extents[c.table].get(panel.box.page)
+        if table is None:
+            return float("inf")
+        return min((max(_edge_offset(panel.box.x0 - table.x0, panel.box.x1 - table.x1, p.x0 - t.x0, p.x1 - t.x1),
+                        _edge_offset(panel.box.top - table.top, panel.box.bottom - table.bottom,
+                                     p.top - t.top, p.bottom - t.bottom))
+                    for p, t in settled), default=float("inf"))
+
+    ranked = sorted(near, key=mismatch)
+    first, second = mismatch(ranked[0]), mismatch(ranked[1])
+    return ranked[0] if second > 2 * first + PANEL_TIE * entry_size(panel) else None
+
+
+def across_the_break(near: list[Candidate], best: str) -> Candidate | None:
+    """A panel alone between a page break's two tables (the one ending the page before, the one opening the
+    page after): in a release that sets its panels below their tables it follows the one before, above
+    them the one after. Else None."""
+    step = {"below": -1, "above": 1}.get(best)
+    if step is None or not all(c.across for c in near):
+        return None
+    chosen = [c for c in near if c.across == step]
+    return chosen[0] if len(chosen) == 1 else None
+
+
+def _edge_offset(a0: float, a1: float, b0: float, b1: float) -> float:
+    """How far one offset (of a box's first and second edge from another's) is from a second offset, by
+    the edge they share best (a panel aligned left or right in its slot)."""
+    return min(abs(a0 - b0), abs(a1 - b1))
+
+
 def reading(panels: list[Ranking], cands: list[list[Candidate]], where: str) -> list[Candidate | None]:
     """Each panel's nearest table in one direction (``below``: the table right above the panel)."""
     return [next((c for c in cs if c.where == where), None) for cs in cands]
@@ -146,16 +199,13 @@ def place_panels(panels: list[Ranking], extents: list[dict[int, Box]], titles: l
                 -(gaps[len(gaps) // 2] if gaps else 0.0))
 
     best = max(("right of", "left of", "below", "above"), key=score)
+    decided = [_decided(panel, cs, chosen) for panel, cs, chosen in zip(panels, cands, reading(panels, cands, best))]
+    settled = [(panel.box, extents[chosen.table][panel.box.page]) for panel, (chosen, _) in zip(panels, decided)
+               if chosen is not None and panel.box.page in extents[chosen.table]]
     out = []
-    for panel, cs, chosen in zip(panels, cands, reading(panels, cands, best)):
-        size = entry_size(panel)
-        near = [c for c in cs if c.gap <= 2 * cs[0].gap + PANEL_TIE * size]
-        if chosen is None and len(near) == 1:
-            chosen = near[0]
-        if chosen is not None and chosen.off_side:
-            near = [c for c in cs if c.where == chosen.where
-                    and c.gap - c.off_side <= chosen.gap - chosen.off_side + PANEL_TIE * size]
-            chosen = chosen if len(near) == 1 else None  # off the side of tables side by side: whose?
+    for panel, (chosen, near) in zip(panels, decided):
+        if chosen is None and len(near) > 1:
+            chosen = as_the_others_stand(panel, near, extents, settled) or across_the_break(near, best)
         if chosen is not None:
             out.append(replace(panel, table=chosen.table, placement=chosen.where))
         elif near:
