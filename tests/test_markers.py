@@ -301,3 +301,22 @@ def test_a_footnote_line_starting_with_a_number_goes_on_with_the_footnote(x, glu
     assert [n.id for n in notes] == ids
     if ids == ["4"]:
         assert notes[0].text == "Het betreft een nareis 8 EVRM aanvraag."
+
+
+def test_a_footnote_line_flush_with_the_ids_out_of_their_order_goes_on_with_the_footnote_above():
+    """``8 EVRM aanvraag.`` flush with the ids and printed as they are, below footnote 4 and before 5, while
+    footnote 8 is printed after 7: the release numbers its footnotes in order, so the line is footnote 4's.
+    With footnote 8 nowhere else it stays a footnote 8 (the case above: loud when a marker 8 has its text)."""
+    from pipeline.extract.notes import find_footnotes
+    from pipeline.extract.reader import PageReader
+    from pipeline.model import Box
+    from pipeline.schemas import Schemas
+
+    lines = [(700, "4 Het betreft een nareis"), (710, "8 EVRM aanvraag."), (720, "5 Het gaat om documenten."),
+             (730, "8 Het totaalbedrag aan dwangsommen.")]
+    tokens = [t for top, text in lines for t in _words(50, top, text)]
+    reader = PageReader(Schemas().layout, [tokens], [Box(1, 0, 0, 600, 800)])
+    notes = find_footnotes(reader, reader.page_lines, {"4", "5", "8"}, {0: 8.0})
+    assert [(n.id, n.text) for n in notes] == [("4", "Het betreft een nareis 8 EVRM aanvraag."),
+                                              ("5", "Het gaat om documenten."),
+                                              ("8", "Het totaalbedrag aan dwangsommen.")]

@@ -39,6 +39,8 @@ class _Note:
     id_x: float = 0.0  # where its id starts
     text_x: float = 0.0  # where its text starts after the id
     form: tuple = ()  # how its id is printed (``id_form``)
+    id_tokens: tuple = ()  # its id as printed (full size, or raised)
+    below: "_Note | None" = None  # the footnote it could go on with: its line is that one's next
 
 
 def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
@@ -65,6 +67,8 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
                 fresh = above is None or at_its_id(above, lead_x(reader, run), size) \
                     and id_form(reader, run) == above.form
                 note = _starting(reader, run, marker_ids, small) if fresh else None
+                if note and above is not None:
+                    note.below = above
                 target = None if note else above
                 if before and first is not None and not note and not target and small \
                         and len(reader.free(line)) == len(line.tokens):
@@ -81,7 +85,34 @@ def find_footnotes(reader: PageReader, page_lines, marker_ids: set[str],
                     target.bottom, target.size = max(t.box.bottom for t in run), size
                     if all(n is not target for n in going):
                         going.append(target)
+    notes = rejoin_out_of_order(notes)
     return [RawFootnote(n.fid, join_text(n.tokens), enclosing(t.box for t in n.tokens)) for n in notes if n.tokens]
+
+
+def rejoin_out_of_order(notes: list[_Note]) -> list[_Note]:
+    """A line that starts as a footnote (its number flush with the ids and printed as they are: ``8 EVRM
+    aanvraag``) right below a footnote it could go on with, whose id the release prints again elsewhere and
+    which breaks the order of the ids around it (4, 8, 5, ...): the footnotes of a release are numbered in
+    order, so it is the line above's text, its number a word of it."""
+    ids = [n.fid for n in notes]
+    out: list[_Note] = []
+    for i, note in enumerate(notes):
+        prev = out[-1] if out else None
+        following = notes[i + 1].fid if i + 1 < len(notes) else None
+        if prev is not None and note.below is prev and ids.count(note.fid) > 1 \
+                and not _in_order(prev.fid, note.fid, following):
+            prev.tokens += [*note.id_tokens, *note.tokens]
+            prev.block = prev.block.union(note.block)
+            prev.bottom = note.bottom
+            continue
+        out.append(note)
+    return out
+
+
+def _in_order(before: str, fid: str, after: str | None) -> bool:
+    if not (before.isdigit() and fid.isdigit()):
+        return True
+    return int(before) < int(fid) and (after is None or not after.isdigit() or int(fid) < int(after))
 
 
 def at_page_foot(reader: PageReader, notes: list[_Note], lines: list[Line]) -> list[_Note]:
@@ -121,7 +152,7 @@ def _starting(reader: PageReader, run: list[Token], marker_ids: set[str], small:
     body = run if prefix else run[1:]
     return _Note(fid, list(body), enclosing(t.box for t in [*prefix, *run]), max(t.box.bottom for t in run),
                  statistics.median(t.size for t in run), lead_x(reader, run), body[0].box.x0,
-                 id_form(reader, run))
+                 id_form(reader, run), tuple(prefix) if prefix else (run[0],))
 
 
 def lead_x(reader: PageReader, run: list[Token]) -> float:
