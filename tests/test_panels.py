@@ -113,6 +113,18 @@ def test_a_panel_in_its_column_nearer_the_next_columns_table_stands_as_the_other
     assert alone.table is None and alone.placement.startswith("stands as near to table")
 
 
+def test_a_panel_below_the_shorter_of_two_tables_side_by_side_stands_as_the_others_do():
+    """Two columns, each panel below its table at the right of its column, each row of panels below the
+    taller table of its row: the left table is shorter, so its panel stands nearer the right table's foot
+    than its own (and is no tie). The other panels stand 310 pt right of their tables' left edge and 105 pt
+    below their tops, most of them: so does this one, to its own table (seed 753)."""
+    a, b = Box(1, 50, 100, 273, 160), Box(1, 433, 100, 656, 200)
+    c, d = Box(1, 50, 400, 273, 500), Box(1, 433, 400, 656, 500)
+    panels = [_panel("A", 360, 215), _panel("B", 743, 215), _panel("C", 360, 515), _panel("D", 743, 515)]
+    placed = place_panels(panels, [{1: a}, {1: b}, {1: c}, {1: d}], ["A", "B", "C", "D"])
+    assert [(p.table, p.placement) for p in placed] == [(0, "below"), (1, "below"), (2, "below"), (3, "below")]
+
+
 def test_a_panel_alone_on_a_page_between_two_tables_follows_the_one_before_when_panels_stand_below():
     """A table ends page 1, its panel (set below its tables, at the right) is broken onto page 2, which holds
     nothing else, and the next table opens page 3: across either break, right of both. In a release whose

@@ -146,20 +146,44 @@ def as_the_others_stand(panel: Ranking, near: list[Candidate], extents: list[dic
                         settled: list[tuple[Box, Box]]) -> Candidate | None:
     """Of the tables about as near a panel, the one it stands to as the release's settled panels stand to
     theirs (``settled``: panel and table boxes on one page): a release sets its panels one way, so the
-    panel's offset from its table (either edge across, either edge down) is about theirs. The nearest match
-    must be clearly nearer than the next (as ``near`` weighs gaps); else None."""
+    panel's offset from its table (either edge across, either edge down) is about theirs, as most of them
+    stand (the median: one misplaced panel is no pattern). The best match must be clearly better than the
+    next (as ``near`` weighs gaps); else None."""
     def mismatch(c: Candidate) -> float:
         table = extents[c.table].get(panel.box.page)
         if table is None:
             return float("inf")
-        return min((max(_edge_offset(panel.box.x0 - table.x0, panel.box.x1 - table.x1, p.x0 - t.x0, p.x1 - t.x1),
-                        _edge_offset(panel.box.top - table.top, panel.box.bottom - table.bottom,
-                                     p.top - t.top, p.bottom - t.bottom))
-                    for p, t in settled), default=float("inf"))
+        off = sorted(max(_edge_offset(panel.box.x0 - table.x0, panel.box.x1 - table.x1, p.x0 - t.x0, p.x1 - t.x1),
+                         _edge_offset(panel.box.top - table.top, panel.box.bottom - table.bottom,
+                                      p.top - t.top, p.bottom - t.bottom))
+                     for p, t in settled)
+        return off[(len(off) - 1) // 2] if off else float("inf")  # as most of them stand, not one
 
     ranked = sorted(near, key=mismatch)
     first, second = mismatch(ranked[0]), mismatch(ranked[1])
     return ranked[0] if second > 2 * first + PANEL_TIE * entry_size(panel) else None
+
+
+def _as_the_others(panel: Ranking, cs: list[Candidate], chosen: Candidate | None, near: list[Candidate],
+                   extents: list[dict[int, Box]], others: list[tuple[Box, Box]], best: str) -> Candidate | None:
+    """A panel's table once the release's other placed panels (``others``) are weighed: a tie told by how
+    they stand (or by the side of a page break), and the nearest kept unless they clearly say otherwise."""
+    if chosen is None and len(near) > 1:
+        return as_the_others_stand(panel, near, extents, others) or across_the_break(near, best)
+    if chosen is not None:  # the nearest, yet standing to it as none of the others stand to theirs
+        return _as_the_others_stand_or(chosen, panel, [c for c in cs if c.where == best], extents, others)
+    return None
+
+
+def _as_the_others_stand_or(chosen: Candidate, panel: Ranking, same_way: list[Candidate],
+                            extents: list[dict[int, Box]], others: list[tuple[Box, Box]]) -> Candidate:
+    """The table a panel stands to as the release's other settled panels stand to theirs, where that is
+    clearly told and differs from the nearest (``chosen``): a panel below the shorter of two tables side by
+    side stands nearer the taller one's foot, yet in its own column, as the others do. Else ``chosen``."""
+    if len(same_way) < 2 or chosen not in same_way:
+        return chosen
+    matched = as_the_others_stand(panel, same_way, extents, others)
+    return matched if matched is not None else chosen
 
 
 def across_the_break(near: list[Candidate], best: str) -> Candidate | None:
@@ -200,12 +224,18 @@ def place_panels(panels: list[Ranking], extents: list[dict[int, Box]], titles: l
 
     best = max(("right of", "left of", "below", "above"), key=score)
     decided = [_decided(panel, cs, chosen) for panel, cs, chosen in zip(panels, cands, reading(panels, cands, best))]
-    settled = [(panel.box, extents[chosen.table][panel.box.page]) for panel, (chosen, _) in zip(panels, decided)
-               if chosen is not None and panel.box.page in extents[chosen.table]]
+    chosen_now = [chosen for chosen, _ in decided]
+    for _ in panels:  # until the choices hold: a panel told by the others may tell the next one
+        settled = {i: (panel.box, extents[chosen.table][panel.box.page])
+                   for i, (panel, chosen) in enumerate(zip(panels, chosen_now))
+                   if chosen is not None and panel.box.page in extents[chosen.table]}
+        again = [_as_the_others(panel, cs, first, near, extents, [ref for j, ref in settled.items() if j != i], best)
+                 for i, (panel, cs, (first, near)) in enumerate(zip(panels, cands, decided))]
+        if again == chosen_now:
+            break
+        chosen_now = again
     out = []
-    for panel, (chosen, near) in zip(panels, decided):
-        if chosen is None and len(near) > 1:
-            chosen = as_the_others_stand(panel, near, extents, settled) or across_the_break(near, best)
+    for panel, chosen, (_, near) in zip(panels, chosen_now, decided):
         if chosen is not None:
             out.append(replace(panel, table=chosen.table, placement=chosen.where))
         elif near:
