@@ -85,6 +85,16 @@ def test_a_page_number_right_under_a_footnote_is_furniture_where_it_repeats():
     assert furniture(read(pages)) == ["1", "1", "2", "2"]
 
 
+def test_titles_alike_but_for_their_number_at_one_height_are_no_running_header():
+    """'Spoor 2' and 'Spoor 4' open pages 7 and 8 at one height, set apart (a panel's title in its own grid
+    cell): alike once digits are ignored, but their numbers do not count the pages, so they are titles. A
+    page number does count them, and a date stays the same."""
+    pages = [words(7, 50, 40, "Spoor 2") + body(7), words(8, 50, 40, "Spoor 4") + body(8)]
+    assert furniture(read(pages)) == []
+    counted = [words(n, 50, 40, f"Bijgewerkt 28-11-2026 - {n} -") + body(n) for n in (7, 8)]
+    assert furniture(read(counted)) == "Bijgewerkt 28-11-2026 - 7 - Bijgewerkt 28-11-2026 - 8 -".split()
+
+
 def test_a_table_row_or_a_year_header_at_the_top_of_a_page_is_never_furniture():
     """A table flowing onto the next page: its rows of small numbers at the top, apart from what follows;
     and a label's run reaching its first figure (a narrow gap) is still a row."""

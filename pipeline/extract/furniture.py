@@ -112,11 +112,20 @@ def repeated_margin_runs(reader: PageReader, page_lines: list[list[Line]],
     for runs in candidates.values():
         for run, _ in runs:
             repeats = [(r, apart) for r, apart in runs
-                       if abs(r[0].box.top - run[0].box.top) <= LINE_RATIO * run[0].size]
+                       if abs(r[0].box.top - run[0].box.top) <= LINE_RATIO * run[0].size and _runs_on(run, r)]
             if len({r[0].box.page for r, _ in repeats}) >= 2 and (
                     any(apart for _, apart in repeats) or _says_furniture(reader, run_text(run))):
                 found.append(run)
     return found
+
+
+def _runs_on(a: list[Token], b: list[Token]) -> bool:
+    """Whether two runs that read alike once digits are ignored can be one running line: each of their
+    numbers is the same on both (a date, a file name's year, a page count) or counts the pages (a page
+    number); ``Spoor 2`` and ``Spoor 4`` on consecutive pages are titles, not a running header."""
+    pa, pb = a[0].box.page, b[0].box.page
+    na, nb = (re.findall(r"\d+", run_text(r)) for r in (a, b))
+    return all(x == y or int(x) - int(y) == pa - pb for x, y in zip(na, nb))
 
 
 def _says_furniture(reader: PageReader, text: str) -> bool:
