@@ -130,10 +130,16 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
               and any(h.in_label_column(t.box) for t in ln.tokens)]  # line beside them (not another table's)
     below = min([h.line.box.top, *(ln.box.top for ln in beside)])
     baseline = min([h.band[1], *(t.box.bottom for t in title_tokens)])  # of the title's topmost line so far
-    above = [ln for ln in lines if ln.box.bottom <= below + OVERLAP_SLACK * h.size]
+    def in_label_column(line: Line) -> list[Token]:
+        return [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
+
+    def bottom_of(line: Line) -> float:  # in the table's label column: a panel's line in its own column
+        return max((t.box.bottom for t in in_label_column(line)), default=line.box.bottom)  # may sit lower
+
+    above = [ln for ln in lines if bottom_of(ln) <= below + OVERLAP_SLACK * h.size]
     for line in sorted(above, key=lambda ln: -ln.box.top):
-        starts = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
-        gap = below - line.box.bottom
+        starts = in_label_column(line)
+        gap = below - bottom_of(line)
         if not starts:  # nothing in the label column (a panel beside, in its own column and line spacing, or
             if gap > CAPTION_REACH * h.size:  # a line of the table beside): look further up; the spacing
                 break  # ends a title
