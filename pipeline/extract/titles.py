@@ -125,17 +125,21 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
     """Title text standing above the year header: a caption or heading over a header without a title
     (beside a floating panel, say), or the first half of a title whose second half shares the years' line
     (its lines as far apart as the table's, ``pitch``). Nearest line first."""
-    found: list[list[Token]] = []
-    beside = [ln for ln in lines if overlaps_vertically(ln.box, *h.band)  # the years' line, and a title's
-              and any(h.in_label_column(t.box) for t in ln.tokens)]  # line beside them (not another table's)
-    below = min([h.line.box.top, *(ln.box.top for ln in beside)])
-    baseline = min([h.band[1], *(t.box.bottom for t in title_tokens)])  # of the title's topmost line so far
     def in_label_column(line: Line) -> list[Token]:
         return [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
 
-    def bottom_of(line: Line) -> float:  # in the table's label column: a panel's line in its own column
-        return max((t.box.bottom for t in in_label_column(line)), default=line.box.bottom)  # may sit lower
+    def own(line: Line) -> list[Token]:  # a line's words in the table's span: a panel in its own column may
+        span = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 <= h.cols[-1].x1]  # share the
+        return span or list(line.tokens)  # page line, a little higher or lower
 
+    def bottom_of(line: Line) -> float:
+        return max(t.box.bottom for t in own(line))
+
+    found: list[list[Token]] = []
+    beside = [ln for ln in lines if overlaps_vertically(ln.box, *h.band)  # the years' line, and a title's
+              and any(h.in_label_column(t.box) for t in ln.tokens)]  # line beside them (not another table's)
+    below = min(t.box.top for ln in [h.line, *beside] for t in own(ln))
+    baseline = min([h.band[1], *(t.box.bottom for t in title_tokens)])  # of the title's topmost line so far
     above = [ln for ln in lines if bottom_of(ln) <= below + OVERLAP_SLACK * h.size]
     for line in sorted(above, key=lambda ln: -ln.box.top):
         starts = in_label_column(line)
