@@ -120,13 +120,17 @@ def _run_over_years(reader: PageReader, h: Header, line: Line, last: Token) -> l
     return run
 
 
+PANEL_KINDS = (Kind.RANK, Kind.PANEL, Kind.PANEL_TITLE, Kind.PANEL_HEADING)
+
+
 def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_tokens: list[Token],
                    previous_page: list[Line], pitch: float | None) -> list[list[Token]]:
     """Title text standing above the year header: a caption or heading over a header without a title
     (beside a floating panel, say), or the first half of a title whose second half shares the years' line
     (its lines as far apart as the table's, ``pitch``). Nearest line first."""
-    def in_label_column(line: Line) -> list[Token]:
-        return [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0]
+    def in_label_column(line: Line) -> list[Token]:  # a panel's words are its own column's, wherever it stands
+        return [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 < h.cols[0].x0
+                and reader.roles.get(id(t)) not in PANEL_KINDS]
 
     def own(line: Line) -> list[Token]:  # a line's words in the table's span: a panel in its own column may
         span = [t for t in line.tokens if h.left - EDGE * h.size <= t.box.x0 <= h.cols[-1].x1]  # share the
