@@ -98,6 +98,8 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
             if rows:
                 lefts.append(o.cols[-1].x1)
                 shared += rows
+            elif _side_by_side(h, o, headers, page_lines[h.page - 1]):  # rows at other heights (values on
+                lefts.append(o.cols[-1].x1)  # the middle line of labels wrapped otherwise)
         lefts += [t.box.x1 for line in shared for t in line.tokens
                   if reader.roles.get(id(t)) in panel and t.box.x1 < h.cols[0].x0]
         # a whole panel standing beside its years or rows (in a column of its own, with its own spacing)
@@ -110,6 +112,13 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
 def _years_level(a: Header, b: Header) -> bool:
     """The two headers' years stand at one height: on one line, or overlapping it."""
     return a.line is b.line or (a.band[0] < b.band[1] and b.band[0] < a.band[1])
+
+
+def _side_by_side(a: Header, b: Header, headers: list[Header], lines: list[Line]) -> bool:
+    """Two tables whose blocks (years to last row) overlap in height, though no line holds both their years
+    or both their rows."""
+    spans = [(h.band[0], max([h.band[1], *(ln.box.bottom for ln in _own_rows(h, headers, lines))])) for h in (a, b)]
+    return spans[0][0] < spans[1][1] and spans[1][0] < spans[0][1]
 
 
 def _own_rows(h: Header, headers: list[Header], lines: list[Line]) -> list[Line]:
