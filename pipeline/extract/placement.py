@@ -159,6 +159,8 @@ def as_the_others_stand(panel: Ranking, near: list[Candidate], extents: list[dic
                      for p, t in settled)
         return off[(len(off) - 1) // 2] if off else float("inf")  # as most of them stand, not one
 
+    if any(panel.box.page not in extents[c.table] for c in near):
+        return None  # a table across a page break: no offset to weigh
     ranked = sorted(near, key=mismatch)
     first, second = mismatch(ranked[0]), mismatch(ranked[1])
     return ranked[0] if second > 2 * first + PANEL_TIE * entry_size(panel) else None
