@@ -294,9 +294,14 @@ def _heading_continuation(reader: PageReader, page_lines, p: int, i: int, t: Tok
 
 
 def header_title(reader: PageReader, line: Line, run: list[Token]) -> bool:
-    """The run stands in the label column of a year header on its own line: that table's title, which a
-    heading never continues into."""
-    return any(h.line is line and any(t.box.x1 <= h.cols[0].x0 for t in run) for h in reader.headers)
+    """The run stands in the label column of a year header on its own line, the last run before its years:
+    that table's title, which a heading never continues into (a run with another between it and the years,
+    a heading's line in a panel's column beside the table's title, stands in a column of its own)."""
+    def title_run(h) -> list[Token]:
+        runs = line_runs(t for t in line.tokens if t.box.x1 <= h.cols[0].x0)
+        return runs[-1] if runs else []
+
+    return any(h.line is line and any(t is x for t in run for x in title_run(h)) for h in reader.headers)
 
 
 def _title_at_page_foot(reader: PageReader, lines: list[Line], first: Token) -> list[Token]:

@@ -19,6 +19,7 @@ from pipeline.extract.geometry import (
 )
 from pipeline.extract.headers import Header, active_headers, reading_order
 from pipeline.extract.notes import starts_footnote
+from pipeline.extract.titles import over_labels
 from pipeline.extract.words import Line
 from pipeline.extract.wraps import TITLE, Slot, TitleWrap, decide, title_hint, title_shares, years_places
 from pipeline.model import Kind, Token
@@ -53,6 +54,10 @@ def read_rows(reader: PageReader) -> None:
     reader.tables = assign_rows(reader, reader.headers, reader.page_lines)
     for table in reader.tables:
         table.pitch = line_pitch(table, reader.page_lines)
+    release = release_pitch([t.pitch for t in reader.tables])
+    for table in reader.tables:
+        if not table.rows:  # a head without rows (repeated at the top of a page): set as the release sets its
+            table.pitch = release  # tables, its wrapped title's lines as far apart as theirs
     reader.body_size = body_sizes(reader.tables)
 
 
@@ -218,13 +223,18 @@ def _fragment_lines(reader: PageReader, table: FoundTable, lines: list[Line], ro
     lo = h.band[1] if header_page else flowed_top(reader, h, lines, first)
     hi = last.line.box.bottom
     size = _size(last.line.tokens)
+    labels_x = min((t.box.x0 for r in rows for t in r.label_tokens), default=None)
     out = []
     for line in sorted(lines, key=lambda ln: ln.box.top):
         free = reader.free(line)
         toks = [t for t in free if h.in_label_column(t.box)]
         if not toks or any(h.in_value_span(t.box) for t in free) or line.box.top < lo:
             continue
-        if line.box.top > hi:
+        if line.box.top <= hi:  # among its rows: a run ending a column gap before the labels start stands in a
+            toks = over_labels(toks, labels_x)  # column of its own (a neighbour's panel title repeated with
+            if not toks:  # its header, right of the neighbour's years), no line of this table's
+                continue
+        else:
             run = next(r for r in line_runs(free) if any(t is toks[0] for t in r))
             pitch = label_pitch([r.line for r in rows if r.label_tokens] + [Line(tuple(t)) for t in out]) \
                 or table.pitch  # a single row's: from its title's line to it
@@ -256,6 +266,13 @@ def flowed_top(reader: PageReader, h: Header, lines: list[Line], first: FoundRow
             break
         top, below = line.box.top, toks
     return top
+
+
+def release_pitch(pitches: list[float | None]) -> float | None:
+    """The release's line pitch: the least of its tables' (one leading for all; rules or a padded grid
+    only set rows further apart, and a wrapped title or label shows the leading itself). None when no
+    table has one."""
+    return min((p for p in pitches if p is not None), default=None)
 
 
 def label_pitch(lines: list[Line]) -> float | None:

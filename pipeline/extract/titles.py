@@ -178,7 +178,8 @@ def _caption_lines(reader: PageReader, h: Header, lines: list[Line], title_token
 
 def _wrapped_above(distance: float, gap: float, size: float, pitch: float | None) -> bool:
     """A line ``distance`` above the next line's baseline (``gap`` above its top) is the line before it in
-    one wrapped title: at the table's line pitch, whatever its leading (without rows to measure it: tight)."""
+    one wrapped title: at the table's line pitch, whatever its leading (a head without rows: the release's;
+    without any to measure it: tight)."""
     if pitch is None:
         return gap <= WRAP_GAP * size
     return distance <= pitch + BLOCK_GAP * size
