@@ -38,7 +38,7 @@ def read_running_text(reader: PageReader) -> None:
     for lines in reader.page_lines:
         for line in margin_lines(lines):
             for run in line_runs(reader.free(line)):
-                if any(p.search(run_text(run)) for p in reader.layout.running_text):
+                if _is_running_text(reader, run_text(run)):
                     reader.claim(run, Kind.FURNITURE)
 
 
@@ -46,10 +46,9 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
     """Release title runs (anywhere on a page), repeated margin runs and page numbers. Returns the release
     title and the year it names."""
     title, year = "", None
-    margins = [margin_lines(lines) for lines in page_lines]
-    for run in repeated_margin_runs(reader, page_lines, margins):
+    in_margin = {id(line) for lines in page_lines for line in margin_lines(lines)}
+    for run in repeated_margin_runs(reader, page_lines, in_margin):
         reader.claim(run, Kind.FURNITURE)
-    in_margin = {id(line) for lines in margins for line in lines}
     for lines in page_lines:
         for line in lines:
             for run in line_runs(line.tokens):
@@ -59,7 +58,7 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
                     reader.claim(run, Kind.FURNITURE)
                     title = title or text
                     year = year or int(m.group("year"))
-                elif id(line) in in_margin and any(p.match(text) for p in reader.layout.page_number):
+                elif id(line) in in_margin and _is_page_number(reader, text):
                     reader.claim(run, Kind.FURNITURE)
     return title, year
 
@@ -90,7 +89,7 @@ def edge_lines(lines: list[Line]) -> list[Line]:
 
 
 def repeated_margin_runs(reader: PageReader, page_lines: list[list[Line]],
-                         margins: list[list[Line]]) -> list[list[Token]]:
+                         in_margin: set[int]) -> list[list[Token]]:
     """Running headers and footers (a browser's date, URL and 'page 1/4', an issuer and a date at the
     right of the release title, a page number): the runs of a page's edge lines (``edge_lines``) printed at
     the same height on several pages in the same type with the same text once digits are ignored (a section
@@ -101,7 +100,6 @@ def repeated_margin_runs(reader: PageReader, page_lines: list[list[Line]],
     ``layout.running_text``)."""
     if len(page_lines) < 2:
         return []
-    in_margin = {id(line) for lines in margins for line in lines}
     candidates: dict[tuple, list[tuple[list[Token], bool]]] = {}
     for lines in page_lines:
         for line in edge_lines(lines):
@@ -129,8 +127,15 @@ def _runs_on(a: list[Token], b: list[Token]) -> bool:
 
 
 def _says_furniture(reader: PageReader, text: str) -> bool:
-    return any(p.match(text) for p in reader.layout.page_number) \
-        or any(p.search(text) for p in reader.layout.running_text)
+    return _is_page_number(reader, text) or _is_running_text(reader, text)
+
+
+def _is_page_number(reader: PageReader, text: str) -> bool:
+    return any(p.match(text) for p in reader.layout.page_number)
+
+
+def _is_running_text(reader: PageReader, text: str) -> bool:
+    return any(p.search(text) for p in reader.layout.running_text)
 
 
 def run_text(run: list[Token]) -> str:

@@ -88,6 +88,7 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
     the years at its middle), or whose rows stand on its rows' lines (a longer title puts one table's
     years lower than the other's), and a panel standing between them on those lines."""
     panel = (Kind.PANEL_TITLE, Kind.PANEL_HEADING, Kind.PANEL, Kind.RANK)
+    blocks = {id(h): _block(h, headers, page_lines[h.page - 1]) for h in headers}
     for h in headers:
         shared = [h.line]
         lefts = []
@@ -98,12 +99,12 @@ def set_label_columns(headers: list[Header], reader: PageReader, page_lines) -> 
             if rows:
                 lefts.append(o.cols[-1].x1)
                 shared += rows
-            elif _side_by_side(h, o, headers, page_lines[h.page - 1]):  # rows at other heights (values on
-                lefts.append(o.cols[-1].x1)  # the middle line of labels wrapped otherwise)
+            elif _overlap(blocks[id(h)], blocks[id(o)]):  # their blocks side by side, rows at other heights
+                lefts.append(o.cols[-1].x1)  # (values on the middle line of labels wrapped otherwise)
         lefts += [t.box.x1 for line in shared for t in line.tokens
                   if reader.roles.get(id(t)) in panel and t.box.x1 < h.cols[0].x0]
         # a whole panel standing beside its years or rows (in a column of its own, with its own spacing)
-        bottom = max([h.band[1], *(ln.box.bottom for ln in _own_rows(h, headers, page_lines[h.page - 1]))])
+        bottom = blocks[id(h)][1]
         lefts += [p.box.x1 for p in reader.rankings if p.box.page == h.page and p.box.x1 < h.cols[0].x0
                   and p.box.top < bottom and p.box.bottom > h.band[0]]
         h.left = max(lefts) if lefts else float("-inf")
@@ -114,11 +115,14 @@ def _years_level(a: Header, b: Header) -> bool:
     return a.line is b.line or (a.band[0] < b.band[1] and b.band[0] < a.band[1])
 
 
-def _side_by_side(a: Header, b: Header, headers: list[Header], lines: list[Line]) -> bool:
-    """Two tables whose blocks (years to last row) overlap in height, though no line holds both their years
-    or both their rows."""
-    spans = [(h.band[0], max([h.band[1], *(ln.box.bottom for ln in _own_rows(h, headers, lines))])) for h in (a, b)]
-    return spans[0][0] < spans[1][1] and spans[1][0] < spans[0][1]
+def _block(h: Header, headers: list[Header], lines: list[Line]) -> tuple[float, float]:
+    """How high a table stands: from its years to its last row (``_own_rows``)."""
+    return h.band[0], max([h.band[1], *(ln.box.bottom for ln in _own_rows(h, headers, lines))])
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    """Two tables' blocks overlap in height, though no line may hold both their years or rows."""
+    return a[0] < b[1] and b[0] < a[1]
 
 
 def _own_rows(h: Header, headers: list[Header], lines: list[Line]) -> list[Line]:

@@ -169,23 +169,16 @@ def as_the_others_stand(panel: Ranking, near: list[Candidate], extents: list[dic
 def _as_the_others(panel: Ranking, cs: list[Candidate], chosen: Candidate | None, near: list[Candidate],
                    extents: list[dict[int, Box]], others: list[tuple[Box, Box]], best: str) -> Candidate | None:
     """A panel's table once the release's other placed panels (``others``) are weighed: a tie told by how
-    they stand (or by the side of a page break), and the nearest kept unless they clearly say otherwise."""
-    if chosen is None and len(near) > 1:
-        return as_the_others_stand(panel, near, extents, others) or across_the_break(near, best)
-    if chosen is not None:  # the nearest, yet standing to it as none of the others stand to theirs
-        return _as_the_others_stand_or(chosen, panel, [c for c in cs if c.where == best], extents, others)
-    return None
-
-
-def _as_the_others_stand_or(chosen: Candidate, panel: Ranking, same_way: list[Candidate],
-                            extents: list[dict[int, Box]], others: list[tuple[Box, Box]]) -> Candidate:
-    """The table a panel stands to as the release's other settled panels stand to theirs, where that is
-    clearly told and differs from the nearest (``chosen``): a panel below the shorter of two tables side by
-    side stands nearer the taller one's foot, yet in its own column, as the others do. Else ``chosen``."""
+    they stand (or by the side of a page break), and the nearest given up only where they clearly say
+    otherwise (a panel below the shorter of two tables side by side stands nearer the taller one's foot, yet
+    in its own column, as the others do)."""
+    if chosen is None:
+        return (as_the_others_stand(panel, near, extents, others) or across_the_break(near, best)) \
+            if len(near) > 1 else None
+    same_way = [c for c in cs if c.where == best]
     if len(same_way) < 2 or chosen not in same_way:
         return chosen
-    matched = as_the_others_stand(panel, same_way, extents, others)
-    return matched if matched is not None else chosen
+    return as_the_others_stand(panel, same_way, extents, others) or chosen
 
 
 def across_the_break(near: list[Candidate], best: str) -> Candidate | None:
