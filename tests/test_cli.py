@@ -119,6 +119,55 @@ def test_default_is_every_pdf_in_raw(tmp_path):
     assert (tmp_path / "output" / "2023" / "observations.parquet").exists()
 
 
+class _Exited(Exception):
+    pass
+
+
+def _exit_raises(code):
+    raise _Exited(code)
+
+
+@pytest.mark.parametrize("argv, code", [
+    (["extract", "/nonexistent/release.pdf", "--jobs", "1"], 2),  # a PipelineError's exit code (one process: a
+    # child forked by multiprocessing would meet the patched os._exit too)
+    (["extract", "--no-such-option"], 2),  # click's usage error
+    (["--version"], 0),  # click's own exit
+])
+def test_main_exits_at_once_with_the_commands_exit_code(argv, code, monkeypatch, tmp_path, capsys):
+    """The console script ends with ``os._exit`` (no clean-up of pandas' objects) and the command's code; numpy
+    is told to start one BLAS thread, unless the environment says otherwise."""
+    from pipeline import cli as cli_module
+
+    monkeypatch.setattr(cli_module.os, "_exit", _exit_raises)
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    out = ["--out", str(tmp_path)] if argv[0] == "extract" else []
+    monkeypatch.setattr(sys, "argv", ["jaarcijfers", *argv, *out])
+    with pytest.raises(_Exited) as exited:
+        cli_module.main()
+    assert exited.value.args == (code,)
+    assert cli_module.os.environ["OPENBLAS_NUM_THREADS"] == "1"
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "4")
+    monkeypatch.setattr(sys, "argv", ["jaarcijfers", "--version"])
+    with pytest.raises(_Exited):
+        cli_module.main()
+    assert cli_module.os.environ["OPENBLAS_NUM_THREADS"] == "4"
+
+
+def test_exit_now_says_a_text_exit_and_exits_1():
+    """``sys.exit("text")`` means: say the text, exit 1; ``_exit_now`` keeps that (in a process of its own)."""
+    code = "from pipeline.cli import _exit_now; print('said'); _exit_now('boom')"
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stdout, result.stderr) == (1, "said\n", "boom\n")
+
+
+def test_output_piped_is_whole_though_the_process_exits_at_once():
+    """Regression guard for ``os._exit``: what was printed into a pipe (block-buffered) is flushed first."""
+    result = run("extract", "--help")
+    assert result.returncode == 0
+    last = "(only validation.json/.md written for it); 2 bad invocation or unusable input."
+    assert result.stdout.rstrip().endswith(last)
+
+
 @pytest.mark.parametrize("command", ["extract", "inspect", "panel"])
 def test_every_command_has_help_with_an_example(command):
     result = CliRunner().invoke(cli, [command, "--help"])
