@@ -1,21 +1,27 @@
 """Several PDFs in one run: every PDF is read first, two of the same release year are refused (neither is
 written: one would silently replace the other), then the others are normalized, validated and written.
 
-With several cores the PDFs are read and processed in a process pool; a worker that dies (killed, out of
-memory, a crash in a C library) costs the PDFs it takes down their line and exit code 1, not the batch.
+With several cores each round runs in a pool of worker processes; a worker that dies (killed, out of memory,
+a crash in a C library) costs the PDFs it takes down their line and exit code 1, not the batch. The workers
+are forked from this process. Those that read start as soon as the reading stage is imported; while they
+read, this process imports the data stages (pandas, pandera, pyarrow: most of a second) and what draws the
+pictures, and the workers of the second round are forked from it with all that imported: once per batch,
+not once per worker.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import replace
+from functools import partial
 from typing import Callable, Iterable, Iterator
 
 from pipeline.errors import same_release_year
 from pipeline.guards import child_pool
-from pipeline.runner import Options, Outcome, Read, failed, read_one, run_one, start_worker
+from pipeline.runner import (Options, Outcome, Read, failed, import_data_stages, import_picture_stages, read_one,
+                             run_one, start_reader, start_worker)
 
 Results = Iterator[tuple[int, "Read | Outcome"]]
 
@@ -35,8 +41,8 @@ def run_batch(paths: Iterable[str], opts: Options, jobs: int,
         tell(outcome)
         return [outcome]
     if jobs > 1:
-        with _Pool(min(jobs, len(paths))) as pool:
-            return _batch(paths, opts, tell, pool.map_read, pool.map_process)
+        workers = min(jobs, len(paths))
+        return _batch(paths, opts, tell, partial(_pooled_reads, workers), partial(_pooled_processing, workers))
     return _batch(paths, opts, tell, lambda ps, o: ((i, read_one(p, o)) for i, p in enumerate(ps)),
                   lambda todo, o: ((i, run_one(p, o, already=r)) for i, (p, r) in todo.items()))
 
@@ -60,6 +66,26 @@ def _batch(paths: list[str], opts: Options, tell, map_read, map_process) -> list
     return outcomes
 
 
+def _pooled_reads(workers: int, paths: list[str], opts: Options) -> Results:
+    """Every PDF read in a pool of ``workers``; meanwhile this process imports the data stages and what draws
+    the pictures, for the workers of the second round to be forked with (``_pooled_processing``)."""
+    import pipeline.extract  # noqa: F401  (before the fork: the readers start with it)
+
+    with _Pool(workers, start_reader) as pool:
+        results = pool.map_read(paths, opts)  # submitted: the workers are reading
+        import_data_stages()
+        import_picture_stages()
+        yield from results
+
+
+def _pooled_processing(workers: int, todo: dict[int, tuple[str, Read]], opts: Options) -> Results:
+    """The PDFs read (``todo``) normalized, validated and written in a pool of at most ``workers``, forked from
+    this process (which has imported the data stages by now)."""
+    if todo:
+        with _Pool(min(workers, len(todo)), start_worker) as pool:
+            yield from pool.map_process(todo, opts)
+
+
 def same_year_outcomes(paths: list[str], reads: dict[int, Read], opts: Options) -> dict[int, Outcome]:
     """Exit 2 for every PDF whose release year another PDF of the run has too, each naming the others."""
     by_year: dict[int, list[int]] = defaultdict(list)
@@ -70,15 +96,16 @@ def same_year_outcomes(paths: list[str], reads: dict[int, Read], opts: Options) 
 
 
 class _Pool:
-    """A process pool for the two rounds of a batch (workers that die with this process), started again if a
-    dying worker broke it."""
+    """A process pool for one round of a batch (workers that die with this process, each first running
+    ``initializer``), started again if a dying worker broke it."""
 
-    def __init__(self, workers: int) -> None:
+    def __init__(self, workers: int, initializer: Callable[[], None]) -> None:
         self.workers = workers
+        self.initializer = initializer
         self.pool = self._start()
 
     def _start(self) -> ProcessPoolExecutor:
-        return child_pool(self.workers, initializer=start_worker)
+        return child_pool(self.workers, initializer=self.initializer)
 
     def __enter__(self) -> "_Pool":
         return self

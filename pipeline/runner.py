@@ -112,15 +112,22 @@ def import_picture_stages() -> None:
     Image.preinit()
 
 
-def start_worker() -> None:
-    """A batch worker, before its first release: import the data stages and what draws the pictures, then
-    freeze all that is alive.
+def start_reader() -> None:
+    """A batch worker of the reading round: freeze all that is alive (``gc.freeze``: the modules and schemas it
+    was forked with), so that the cycle collector, run once per PDF, walks only what that PDF made."""
+    gc.freeze()
 
-    The pictures of each release are drawn in a child forked from the worker (``start_pictures``): with the
-    imports done here, each child starts with them instead of importing them again (about 0.08 CPU-s a
-    release). What is alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it
-    out of the cycle collector's way, which saves about a tenth of each release's time. Only in the workers
-    the batch owns: frozen objects are never collected, which is not for a caller's process to find out.
+
+def start_worker() -> None:
+    """A batch worker of the second round (normalize, validate, write), before its first release: import the
+    data stages and what draws the pictures, then freeze all that is alive.
+
+    The batch forks these workers from a process that has imported all that already (``batch``), so here the
+    imports cost nothing; where a platform cannot fork they are done once per worker. The pictures of each
+    release are drawn in a child forked from the worker (``start_pictures``): it starts with them too. What is
+    alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it out of the cycle
+    collector's way, which saves about a tenth of each release's time. Only in the workers the batch owns:
+    frozen objects are never collected, which is not for a caller's process to find out.
     """
     import_data_stages()
     import_picture_stages()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import shutil
@@ -266,3 +267,38 @@ def test_two_pdfs_of_one_release_year_exit_2_naming_both_and_write_nothing(tmp_p
         (str(RAW_2023), 2, [f"{RAW_2023}: " + said.format(RECONSTRUCTION)]),
         (str(RECONSTRUCTION), 2, [f"{RECONSTRUCTION}: " + said.format(RAW_2023)])]
     assert not out.exists() or not (out / "2023").exists()
+
+
+BATCH_ROUNDS = """
+import json, sys
+from pathlib import Path
+from pipeline import batch
+from pipeline.runner import Options
+def watch(round, start):
+    def initializer():
+        Path(sys.argv[1], f"{round}-{len(list(Path(sys.argv[1]).iterdir()))}").write_text(
+            json.dumps(sorted(m for m in ("pandas", "pandera", "pyarrow", "pypdfium2") if m in sys.modules)))
+        start()
+    return initializer
+batch.start_reader = watch("read", batch.start_reader)
+batch.start_worker = watch("process", batch.start_worker)
+outcomes = batch.run_batch(sys.argv[2:], Options(out=Path(sys.argv[1]) / "out"), 2)
+print(json.dumps([o.exit_code for o in outcomes]))
+"""
+
+
+def test_a_batchs_readers_start_light_and_its_second_round_starts_with_the_data_stages(tmp_path, spec_2023):
+    """The readers are forked before this process imports pandas, pandera and pyarrow (while they read); the
+    workers of the second round are forked after, and start with them imported: once per batch, not per worker."""
+    from conftest import generator
+    from test_releases import release_2024
+
+    marks = tmp_path / "marks"
+    marks.mkdir()
+    pdf_2024 = generator().render(release_2024(spec_2023), "stacked", tmp_path / "ind-jaarcijfers-2024.pdf")
+    result = subprocess.run([sys.executable, "-c", BATCH_ROUNDS, str(marks), str(RAW_2023), str(pdf_2024)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [0, 0]
+    seen = sorted((p.name.split("-")[0], p.read_text()) for p in marks.iterdir() if p.is_file())
+    assert seen == [("process", '["pandas", "pandera", "pyarrow", "pypdfium2"]')] * 2 + [("read", "[]")] * 2
