@@ -3,7 +3,7 @@
     python tests/bench_profile.py PDF [--runs 3] [--json]      (`make profile PDF=...`)
 
 Runs the runner's own ``read`` and ``process`` on the PDF (as ``--jobs 1`` does) with a timer around each
-stage: the imports, pdfminer interpreting the pages, the characters turned into dicts (``chars.char_dict``;
+stage: the imports, pdfminer interpreting the pages, the characters turned into dicts (``chars.char_dicts``;
 pdfminer's paths and pdfplumber's dicts of them, should anything build them again), the integrity walk, the
 words, the tokens, every reader pass of ``reader.PASSES``, normalize, validate, the report's pictures and
 page, and the writer. Times are exclusive
@@ -33,7 +33,7 @@ PROBES = (
     ("pdfminer.pdfinterp", "PDFPageInterpreter.process_page", "pdfminer: content streams interpreted", "parse"),
     ("pdfminer.converter", "PDFLayoutAnalyzer.render_char", "pdfminer: glyphs -> LTChar", "parse"),
     ("pdfminer.converter", "PDFLayoutAnalyzer.paint_path", "pdfminer: paths -> LTRect/LTLine/LTCurve", "objects"),
-    ("pipeline.extract.chars", "char_dict", "characters -> dicts (chars.char_dict)", "parse"),
+    ("pipeline.extract.chars", "char_dicts", "characters -> dicts (chars.char_dicts)", "parse"),
     ("pipeline.extract.source", "check_objects", "integrity: every object parsed, every stream inflated", "integrity"),
     ("pipeline.extract.source", "check_drawing", "integrity: what each page draws", "integrity"),
     ("pipeline.extract.source", "open_pdf", "open_pdf: the other checks", "parse"),
