@@ -209,3 +209,36 @@ def png_bytes(image: Image.Image) -> bytes:
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
     return buffer.getvalue()
+
+
+def _tiny_pdf(text: str = "Jaarcijfers 2023 2022 2021") -> bytes:
+    """A PDF of one A4 page holding one line of ``text`` in Helvetica (not embedded: pdfium maps it to a font of
+    its own, as it does for a release's unembedded fonts)."""
+    stream = f"BT /F1 12 Tf 72 770 Td ({text}) Tj ET".encode("latin-1")
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> "
+               b"/Contents 5 0 R >>", b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream)]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def warm_up() -> None:
+    """Draw a tiny built-in page (``_tiny_pdf``) as report.html's pictures are drawn: in gray, in ``PALETTE``,
+    with its legend. pdfium's font mapping, PIL's font and the legend of an A4 page are then loaded in this
+    process, and every child forked from it to draw a release's pictures starts with them (a batch worker
+    forks one per release: about 0.01 CPU-s each)."""
+    doc = pypdfium2.PdfDocument(_tiny_pdf())
+    try:
+        page = doc[0]
+        image = page.render(scale=resolution_for(*page.get_size()) / 72, grayscale=True).to_pil()
+    finally:
+        doc.close()
+    with_legend(_annotated_in_palette(image, []), 1, 1)

@@ -103,13 +103,16 @@ def import_data_stages() -> None:
 
 
 def import_picture_stages() -> None:
-    """Import what draws the page pictures (pdfium, PIL and its PNG plugin): about 0.08 CPU-s."""
+    """Import what draws the page pictures (pdfium, PIL and its PNG plugin: about 0.08 CPU-s), and draw a tiny
+    page with them (``pictures.warm_up``), for the children that draw each release's pictures to be forked
+    with all that loaded."""
     from PIL import Image
 
     import pipeline.pictures
     import pipeline.report.images  # noqa: F401
 
     Image.preinit()
+    pipeline.pictures.warm_up()
 
 
 def start_reader() -> None:

@@ -3,6 +3,7 @@ pictures of a failing release within the limits, workers that die with their par
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
@@ -13,6 +14,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import pdfplumber
 import pytest
 from PIL import Image
 
@@ -418,3 +420,16 @@ def test_a_time_limit_swallowed_where_it_rang_rings_again(tmp_path, capsys):
     assert exc.value.message == (f"{path}: reading the PDF took longer than the limit of 0.05 s. "
                                  "Raise the limit with --timeout if this is really a release.")
     assert capsys.readouterr().err == ""
+
+
+def test_warm_up_draws_a_tiny_a4_page_and_leaves_its_legend_drawn():
+    """``pictures.warm_up`` (a batch worker, before it forks a drawing child per release): the built-in page
+    is a real one-line PDF, and its legend is cached for the children."""
+    with pdfplumber.open(io.BytesIO(pictures._tiny_pdf())) as pdf:
+        assert [(p.width, p.height, p.extract_text()) for p in pdf.pages] == [(595, 842, "Jaarcijfers 2023 2022 2021")]
+    pictures.legend_strip.cache_clear()
+    pictures.warm_up()
+    width = math.ceil(595 * pictures.RESOLUTION / 72)
+    assert pictures.legend_strip.cache_info().currsize == 1
+    assert pictures.legend_strip(width, True) is pictures.legend_strip(width, True)
+    assert pictures.legend_strip.cache_info().hits == 2
