@@ -17,6 +17,7 @@ import argparse
 import importlib
 import inspect
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -309,6 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="output folder (default: a temporary one)")
     parser.add_argument("--json", action="store_true", help="one run in this process, as JSON (for bench.py)")
     args = parser.parse_args(argv)
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the command line sets it (``cli.main``), before numpy
     sys.path.insert(0, str(ROOT))
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-profile-"))
     compile_package()

@@ -14,7 +14,7 @@ import pytest
 from conftest import ROOT, generator, part_of, run_pipeline
 from pipeline.errors import describe
 from pipeline.extract.geometry import RANK_STEP
-from pipeline.extract.placement import place_panels
+from pipeline.extract.placement import Candidate, candidates_of, place_panels, release_side
 from pipeline.extract.rankings import _before_next_column, find_panels, on_the_lines_between
 from pipeline.extract.reader import PageReader
 from pipeline.extract.words import Line
@@ -139,6 +139,44 @@ def test_a_panel_alone_on_a_page_between_two_tables_follows_the_one_before_when_
     broken, others = on(2, _panel("P", 500, 70)), [on(3, _panel("R", 200, 380)), on(4, _panel("S", 200, 180))]
     placed = place_panels([broken, *others], tables, ["P", "Q", "R", "S"])
     assert [p.table for p in placed] == [0, 2, 3]
+
+
+def test_a_panel_at_the_right_between_a_table_above_and_one_below_follows_the_release_side():
+    """One column of tables at the left, each panel below its table at the right of the page. The tables of
+    pages 2 and 3 end their page, and their panels open the next page (the next table below them): the panels
+    come after their tables.
+    On page 1 a panel stands below table A and above table B, off both their sides, nearer B: B is below it
+    in its flow (nothing runs beside the panel), so the panel ends no page, and it follows the table before
+    it, as the release's others do (held-out seed 896). With another panel beside it in B's column, B is in
+    a column of its own: the panel ends its column, and B's part on page 2 is across the break."""
+    def at(page: int, panel: Ranking) -> Ranking:
+        def moved(b: Box) -> Box:
+            return Box(page, b.x0, b.top, b.x1, b.bottom)
+        return replace(panel, box=moved(panel.box), entries=tuple(replace(e, box=moved(e.box)) for e in panel.entries))
+
+    tables = [{1: Box(1, 50, 100, 300, 250)}, {1: Box(1, 50, 330, 300, 500), 2: Box(2, 50, 60, 300, 700)},
+              {3: Box(3, 50, 260, 300, 700)}, {4: Box(4, 50, 260, 300, 400)}]
+    panels = [_panel("A", 600, 300), at(3, _panel("B", 600, 70)), at(4, _panel("C", 600, 70))]
+    placed = place_panels(panels, tables, ["A", "B", "C", "D"])
+    assert [p.table for p in placed] == [0, 1, 2]
+    boxes = [p.box for p in panels]
+    assert [(c.table, c.where, c.across) for c in candidates_of(panels[0], tables, boxes)] == [
+        (1, "above", 0), (0, "below", 0)]
+    beside = Box(1, 50, 260, 300, 325)  # another panel's block beside this one, in the column B is in
+    assert (1, "right of", 1) in [(c.table, c.where, c.across)
+                                  for c in candidates_of(panels[0], tables, [*boxes, beside])]
+
+
+@pytest.mark.parametrize("ways, best, side", [
+    ([("below", 0), ("right of", -1), ("right of", -1)], "right of", -1),  # after their tables
+    ([("above", 0), ("right of", 1)], "right of", 1),  # before them
+    ([("below", 0), ("above", 0)], "below", 0),  # neither clearly
+    ([("right of", 0)], "below", -1),  # none placed above or below: as the reading says
+    ([], "above", 1),
+    ([], "right of", 0),
+])
+def test_the_side_a_release_sets_its_panels_on(ways, best, side):
+    assert release_side([Candidate(0, where, 10.0, across=across) for where, across in ways], best) == side
 
 
 def _line(*words: tuple[str, float], top: float) -> Line:

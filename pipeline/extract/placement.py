@@ -3,10 +3,12 @@
 A panel belongs to the nearest table it stands beside (their vertical spans overlap; the panel right or
 left of it) or directly above or below (their horizontal spans overlap), or else just below or above it off
 its side (a block set at the right of a narrow table's slot, before the next table). Two tables about as
-near are told apart by where the release's other panels stand to their tables (a person sees that the panels stand right
-of theirs, or below them), then by the offset from its table the settled panels keep (``as_the_others_stand``),
-then, across a page break, by the side the release sets its panels on (``across_the_break``). A panel by no
-table, or still between two, keeps none: normalize makes that a problem that stops the release.
+near are told apart by where the release's other panels stand to their tables (a person sees that the
+panels stand right of theirs, or below them), then by the offset from its table the settled panels keep
+(``as_the_others_stand``), then by the side of their tables the release sets its panels on, before or after
+them in the reading (``on_the_release_side``: a panel between a table above it and one below it, off their
+sides or across a page break). A panel by no table, or still between two, keeps none: normalize makes that
+a problem that stops the release.
 """
 
 from __future__ import annotations
@@ -80,10 +82,16 @@ def candidate(panel: Box, table: Box, index: int, size: float) -> Candidate | No
 def flow_candidates(panel: Box, extents: list[dict[int, Box]], others: list[Box]) -> list[Candidate]:
     """A panel that opens its column on its page, nothing standing above it, and the table that ends the page
     before (or a panel that ends its column and the table that opens the next page): the page broke between
-    them. Its gap is what stands between the panel and its page's first (or last) content."""
+    them. Its gap is what stands between the panel and its page's first (or last) content.
+
+    What stands above or below the panel off its side is in its flow too, unless it is in a column of its
+    own: one that runs beside the panel (something stands over it at the panel's height). A panel set at the
+    right of a one-column page, a table above it and one below, ends nothing."""
     content = [e[panel.page] for e in extents if panel.page in e]
     content += [b for b in others if b.page == panel.page and b != panel]
-    in_column = [b for b in content if min(panel.x1, b.x1) > max(panel.x0, b.x0)]
+    beside = [b for b in content if min(panel.bottom, b.bottom) > max(panel.top, b.top)]
+    in_column = [b for b in content if min(panel.x1, b.x1) > max(panel.x0, b.x0)
+                 or not any(min(b.x1, s.x1) > max(b.x0, s.x0) for s in beside)]
     out = []
     for step in (-1, 1):
         if any(b.top < panel.top if step < 0 else b.bottom > panel.bottom for b in in_column):
@@ -167,13 +175,14 @@ def as_the_others_stand(panel: Ranking, near: list[Candidate], extents: list[dic
 
 
 def _as_the_others(panel: Ranking, cs: list[Candidate], chosen: Candidate | None, near: list[Candidate],
-                   extents: list[dict[int, Box]], others: list[tuple[Box, Box]], best: str) -> Candidate | None:
+                   extents: list[dict[int, Box]], others: list[tuple[Box, Box]], best: str, side: int
+                   ) -> Candidate | None:
     """A panel's table once the release's other placed panels (``others``) are weighed: a tie told by how
-    they stand (or by the side of a page break), and the nearest given up only where they clearly say
-    otherwise (a panel below the shorter of two tables side by side stands nearer the taller one's foot, yet
-    in its own column, as the others do)."""
+    they stand (or by the side of its tables the release sets its panels on: ``side``), and the nearest given
+    up only where they clearly say otherwise (a panel below the shorter of two tables side by side stands
+    nearer the taller one's foot, yet in its own column, as the others do)."""
     if chosen is None:
-        return (as_the_others_stand(panel, near, extents, others) or across_the_break(near, best)) \
+        return (as_the_others_stand(panel, near, extents, others) or on_the_release_side(near, side)) \
             if len(near) > 1 else None
     same_way = [c for c in cs if c.where == best]
     if len(same_way) < 2 or chosen not in same_way:
@@ -181,14 +190,34 @@ def _as_the_others(panel: Ranking, cs: list[Candidate], chosen: Candidate | None
     return as_the_others_stand(panel, same_way, extents, others) or chosen
 
 
-def across_the_break(near: list[Candidate], best: str) -> Candidate | None:
-    """A panel alone between a page break's two tables (the one ending the page before, the one opening the
-    page after): in a release that sets its panels below their tables it follows the one before, above
+def order(c: Candidate) -> int:
+    """Where the table comes in the reading, from the panel: before it (-1: above it, or on the page before),
+    after it (1: below it, or on the page after), or beside it (0)."""
+    if c.across:
+        return c.across
+    return {"below": -1, "above": 1}.get(c.where, 0)
+
+
+def release_side(chosen: list[Candidate | None], best: str) -> int:
+    """The side of their tables the release sets its panels on, in the reading: after them (-1: the table
+    comes before its panel), before them (1), or neither clearly (0). As most of its placed panels stand
+    (twice as many one way as the other); with none placed above or below theirs, as its reading (``best``)
+    says."""
+    ways = [w for c in chosen if c is not None and (w := order(c))]
+    if not ways:
+        return order(Candidate(0, best, 0.0))
+    before, after = ways.count(-1), ways.count(1)
+    return -1 if before > 2 * after else 1 if after > 2 * before else 0
+
+
+def on_the_release_side(near: list[Candidate], side: int) -> Candidate | None:
+    """A panel alone between a table before it and a table after it in the reading (above and below it off
+    their sides, or across a page break: the one ending the page before, the one opening the page after),
+    about as near: in a release that sets its panels after their tables it follows the one before, before
     them the one after. Else None."""
-    step = {"below": -1, "above": 1}.get(best)
-    if step is None or not all(c.across for c in near):
+    if not side or any(order(c) == 0 for c in near):
         return None
-    chosen = [c for c in near if c.across == step]
+    chosen = [c for c in near if order(c) == side]
     return chosen[0] if len(chosen) == 1 else None
 
 
@@ -224,7 +253,9 @@ def place_panels(panels: list[Ranking], extents: list[dict[int, Box]], titles: l
         settled = {i: (panel.box, extents[chosen.table][panel.box.page])
                    for i, (panel, chosen) in enumerate(zip(panels, chosen_now))
                    if chosen is not None and panel.box.page in extents[chosen.table]}
-        again = [_as_the_others(panel, cs, first, near, extents, [ref for j, ref in settled.items() if j != i], best)
+        side = release_side(chosen_now, best)
+        again = [_as_the_others(panel, cs, first, near, extents, [ref for j, ref in settled.items() if j != i], best,
+                                side)
                  for i, (panel, cs, (first, near)) in enumerate(zip(panels, cands, decided))]
         if again == chosen_now:
             break
