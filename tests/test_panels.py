@@ -167,6 +167,23 @@ def test_a_panel_at_the_right_between_a_table_above_and_one_below_follows_the_re
                                   for c in candidates_of(panels[0], tables, [*boxes, beside])]
 
 
+def test_a_panel_ending_its_page_below_its_table_follows_it_not_the_table_opening_the_next_page():
+    """As above, but table B opens page 2: the panel of A is the last thing on page 1, below A off its side.
+    Across the break it stands 'right of' B with no gap at all; but a gap across a break says nothing against
+    one on the page, and the release's other panels come after their tables: so does this one."""
+    def at(page: int, panel: Ranking) -> Ranking:
+        def moved(b: Box) -> Box:
+            return Box(page, b.x0, b.top, b.x1, b.bottom)
+        return replace(panel, box=moved(panel.box), entries=tuple(replace(e, box=moved(e.box)) for e in panel.entries))
+
+    tables = [{1: Box(1, 50, 100, 300, 250)}, {2: Box(2, 50, 60, 300, 700)}, {3: Box(3, 50, 260, 300, 700)},
+              {4: Box(4, 50, 260, 300, 700)}, {5: Box(5, 50, 260, 300, 400)}]
+    panels = [_panel("A", 600, 300), *(at(page, _panel(t, 600, 70)) for page, t in ((3, "B"), (4, "C"), (5, "D")))]
+    placed = place_panels(panels, tables, ["A", "B", "C", "D", "E"])
+    assert [(p.table, p.placement) for p in placed] == [(0, "below"), (1, "right of"), (2, "right of"),
+                                                        (3, "right of")]
+
+
 @pytest.mark.parametrize("ways, best, side", [
     ([("below", 0), ("right of", -1), ("right of", -1)], "right of", -1),  # after their tables
     ([("above", 0), ("right of", 1)], "right of", 1),  # before them

@@ -184,10 +184,23 @@ def _as_the_others(panel: Ranking, cs: list[Candidate], chosen: Candidate | None
     if chosen is None:
         return (as_the_others_stand(panel, near, extents, others) or on_the_release_side(near, side)) \
             if len(near) > 1 else None
+    if chosen.across and side and order(chosen) == -side:
+        return on_its_page(panel, cs, side)
     same_way = [c for c in cs if c.where == best]
     if len(same_way) < 2 or chosen not in same_way:
         return chosen
     return as_the_others_stand(panel, same_way, extents, others) or chosen
+
+
+def on_its_page(panel: Ranking, cs: list[Candidate], side: int) -> Candidate | None:
+    """A panel taken across a page break by a table on the other side of it than the release sets its panels
+    on (it ends its page, the next table opens the next page), while a table on its own page stands on that
+    side (above it, off its side): a gap across a break says nothing against one on the page, and the panel
+    follows the release. Its nearest such table; None if two are about as near (or there is none)."""
+    mine = [c for c in cs if not c.across and order(c) == side]
+    if not mine or (len(mine) > 1 and mine[1].gap <= 2 * mine[0].gap + PANEL_TIE * entry_size(panel)):
+        return None
+    return mine[0]
 
 
 def order(c: Candidate) -> int:
