@@ -136,3 +136,18 @@ def test_a_release_with_its_title_beside_a_running_header_and_numbered_pages(tmp
     assert {str(n) for n in range(1, pages + 1)} <= set(furniture_texts)
     assert_same_dataset(release, golden_frames(), "title beside a running header")
     assert report.ok, [(r.check, r.details[:2]) for r in report.errors]
+
+
+def test_a_ruled_panels_last_rows_at_one_height_on_two_pages_are_no_running_footer():
+    """A top-3 panel in a grid ends two pages at one height, its rows a grid's height apart (wider than a
+    line gap, as wide as its lines above keep): its last row, '3. Indiase' on both pages, is the end of the
+    panel, not a footer set apart (seed 896's layout, panels aligned left: they were read as furniture, their
+    first ranks as footnotes). A footer well below it is furniture."""
+    def panel(n: int, second: str) -> list[Token]:
+        return (words(n, 400, 300, "Studenten" if n == 1 else "Arbeidsmigranten") + words(n, 400, 321.6, "1. Chinese")
+                + words(n, 400, 343.2, f"2. {second}") + words(n, 400, 364.8, "3. Indiase"))
+
+    pages = [body(1) + panel(1, "Amerikaans burger"), body(2) + panel(2, "Oekraïense")]
+    assert furniture(read(pages)) == []
+    footed = [page + words(n, 50, 800, "IND Jaarcijfers 2023", 6.5) for n, page in zip((1, 2), pages)]
+    assert furniture(read(footed)) == 2 * "IND Jaarcijfers 2023".split()

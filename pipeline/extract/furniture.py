@@ -65,20 +65,31 @@ def find_furniture(reader: PageReader, page_lines: list[list[Line]]) -> tuple[st
 
 def margin_lines(lines: list[Line]) -> list[Line]:
     """A page's margin lines: of its first ``MARGIN_LINES`` lines, those above a gap wider than
-    ``LINE_GAP`` that sets them apart from the body below; of its last ones, those below such a gap, or below
-    a gap ``MARGIN_APART`` times the body's own gap above it (a footer in the footnotes' type, a little
-    further below them than their lines are apart). A
-    line with a year header or a table row is never in a margin."""
+    ``LINE_GAP`` that sets them apart from the body below; of its last ones, those below such a gap (one
+    wider than the body keeps above it), or below a gap ``MARGIN_APART`` times the body's own gap above it (a
+    footer in the footnotes' type, a little further below them than their lines are apart): ``_apart_below``.
+    A line with a year header or a table row is never in a margin."""
     n = len(lines)
     if n <= 1:
         return [ln for ln in lines if _may_be_furniture(ln)]
     reach = min(MARGIN_LINES, n - 1)
     gaps = [below.box.top - above.box.bottom for above, below in zip(lines, lines[1:])]  # under line i
     top = max((i + 1 for i in range(reach) if gaps[i] >= LINE_GAP * lines[i].size), default=0)
-    foot = min((i + 1 for i in range(n - 1 - reach, n - 1) if gaps[i] >= LINE_GAP * lines[i + 1].size
-                or (i > 0 and gaps[i] >= MARGIN_APART * max(gaps[i - 1], MARGIN_GAP_FLOOR * lines[i].size))), default=n)
+    foot = min((i + 1 for i in range(n - 1 - reach, n - 1) if _apart_below(gaps, i, lines[i + 1].size, lines[i].size)),
+               default=n)
     chosen = sorted(set(range(top)) | set(range(foot, n)))
     return [lines[i] for i in chosen if _may_be_furniture(lines[i])]
+
+
+def _apart_below(gaps: list[float], i: int, size: float, size_above: float) -> bool:
+    """Whether the line under gap ``i`` is set apart from the lines above it: by a gap wider than
+    ``LINE_GAP`` that the lines above do not keep too (a ruled panel's or table's rows, double-spaced, are one
+    block down to its last), or by ``MARGIN_APART`` times their own gap."""
+    if i == 0:
+        return gaps[i] >= LINE_GAP * size
+    if gaps[i] >= LINE_GAP * size and gaps[i] > gaps[i - 1] + LINE_RATIO * size:
+        return True
+    return gaps[i] >= MARGIN_APART * max(gaps[i - 1], MARGIN_GAP_FLOOR * size_above)
 
 
 def edge_lines(lines: list[Line]) -> list[Line]:
