@@ -270,13 +270,13 @@ def test_two_pdfs_of_one_release_year_exit_2_naming_both_and_write_nothing(tmp_p
 
 
 BATCH_ROUNDS = """
-import json, sys
+import json, os, sys
 from pathlib import Path
 from pipeline import batch
 from pipeline.runner import Options
 def watch(round, start):
     def initializer():
-        Path(sys.argv[1], f"{round}-{len(list(Path(sys.argv[1]).iterdir()))}").write_text(
+        Path(sys.argv[1], f"{round}-{os.getpid()}").write_text(  # one file per worker: they start at once
             json.dumps(sorted(m for m in ("pandas", "pandera", "pyarrow", "pypdfium2") if m in sys.modules)))
         start()
     return initializer
