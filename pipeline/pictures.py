@@ -72,6 +72,7 @@ def _palette() -> tuple[list[RGB], dict[RGB, int], dict[RGB, int]]:
 
 PALETTE, PALETTE_INDEX, PALETTE_FILL = _palette()
 assert len(PALETTE) <= 256
+PALETTE_DATA = [v for rgb in PALETTE for v in rgb]  # as ``Image.putpalette`` takes it
 WHITE, BLACK = GRAYS - 1, 0  # indexes of PALETTE
 GRAY_INDEX = [round(v * (GRAYS - 1) / 255) for v in range(256)]  # a gray level -> the index of its nearest gray
 
@@ -153,7 +154,7 @@ def _annotated_in_palette(gray: Image.Image, boxes: list) -> Image.Image:
     for xy, colour, _ in boxes:
         draw.rectangle(xy, fill=PALETTE_FILL[colour])
     image = ImageChops.add(gray.point(GRAY_INDEX), fills)
-    image.putpalette([v for rgb in PALETTE for v in rgb])
+    image.putpalette(PALETTE_DATA)
     draw = ImageDraw.Draw(image)
     for xy, colour, width in boxes:
         draw.rectangle(xy, outline=PALETTE_INDEX[colour], width=width)
@@ -177,7 +178,7 @@ def _blank(width: int, height: int, palette: bool) -> Image.Image:
     if not palette:
         return Image.new("RGB", (width, height), "white")
     image = Image.new("P", (width, height), WHITE)
-    image.putpalette([v for rgb in PALETTE for v in rgb])
+    image.putpalette(PALETTE_DATA)
     return image
 
 

@@ -136,11 +136,17 @@ def names(panel: Ranking, title: str) -> bool:
     return bool(p) and t[:len(p)] == p
 
 
+def about_as_near(farther: float, nearer: float, panel: Ranking) -> bool:
+    """Two gaps (or mismatches) are about as near for a panel when the farther is at most twice the nearer,
+    plus ``PANEL_TIE`` of its type's size: no clear choice."""
+    return farther <= 2 * nearer + PANEL_TIE * entry_size(panel)
+
+
 def _decided(panel: Ranking, cs: list[Candidate], chosen: Candidate | None) -> tuple[Candidate | None, list]:
     """The panel's table in the release's reading (``chosen``), or its only near one; else None and the
     tables about as near it."""
     size = entry_size(panel)
-    near = [c for c in cs if c.gap <= 2 * cs[0].gap + PANEL_TIE * size]
+    near = [c for c in cs if about_as_near(c.gap, cs[0].gap, panel)]
     if chosen is None and len(near) == 1:
         chosen = near[0]
     if chosen is not None and chosen.off_side:
@@ -171,7 +177,7 @@ def as_the_others_stand(panel: Ranking, near: list[Candidate], extents: list[dic
         return None  # a table across a page break: no offset to weigh
     ranked = sorted(near, key=mismatch)
     first, second = mismatch(ranked[0]), mismatch(ranked[1])
-    return ranked[0] if second > 2 * first + PANEL_TIE * entry_size(panel) else None
+    return None if about_as_near(second, first, panel) else ranked[0]
 
 
 def _as_the_others(panel: Ranking, cs: list[Candidate], chosen: Candidate | None, near: list[Candidate],
@@ -198,17 +204,18 @@ def on_its_page(panel: Ranking, cs: list[Candidate], side: int) -> Candidate | N
     side (above it, off its side): a gap across a break says nothing against one on the page, and the panel
     follows the release. Its nearest such table; None if two are about as near (or there is none)."""
     mine = [c for c in cs if not c.across and order(c) == side]
-    if not mine or (len(mine) > 1 and mine[1].gap <= 2 * mine[0].gap + PANEL_TIE * entry_size(panel)):
+    if not mine or (len(mine) > 1 and about_as_near(mine[1].gap, mine[0].gap, panel)):
         return None
     return mine[0]
+
+
+READING_ORDER = {"below": -1, "above": 1}  # a panel below its table comes after it in the reading; above, before
 
 
 def order(c: Candidate) -> int:
     """Where the table comes in the reading, from the panel: before it (-1: above it, or on the page before),
     after it (1: below it, or on the page after), or beside it (0)."""
-    if c.across:
-        return c.across
-    return {"below": -1, "above": 1}.get(c.where, 0)
+    return c.across or READING_ORDER.get(c.where, 0)
 
 
 def release_side(chosen: list[Candidate | None], best: str) -> int:
@@ -218,7 +225,7 @@ def release_side(chosen: list[Candidate | None], best: str) -> int:
     says."""
     ways = [w for c in chosen if c is not None and (w := order(c))]
     if not ways:
-        return order(Candidate(0, best, 0.0))
+        return READING_ORDER.get(best, 0)
     before, after = ways.count(-1), ways.count(1)
     return -1 if before > 2 * after else 1 if after > 2 * before else 0
 

@@ -69,10 +69,10 @@ def palette():
     """``pictures.PALETTE`` as a palette image (``Image.quantize``)."""
     from PIL import Image
 
-    from pipeline.pictures import PALETTE
+    from pipeline.pictures import PALETTE_DATA
 
     image = Image.new("P", (1, 1))
-    image.putpalette([v for rgb in PALETTE for v in rgb])
+    image.putpalette(PALETTE_DATA)
     return image
 
 
