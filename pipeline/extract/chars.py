@@ -19,10 +19,11 @@ import unicodedata
 
 import pdfplumber
 from pdfminer.layout import LTChar, LTContainer
-from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
+
+from pipeline.extract.content import ContentInterpreter
 
 _PLAIN = frozenset((float, int, str, bool, type(None)))  # what pdfplumber's resolve_all gives back as it is
 
@@ -42,7 +43,7 @@ def page_chars(page: pdfplumber.page.Page) -> list[dict]:
     if not hasattr(page, "_objects"):
         device = TextDevice(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
         try:
-            PDFPageInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
+            ContentInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
         except Exception as exc:
             raise PdfminerException(exc)
         page._layout = device.get_result()
