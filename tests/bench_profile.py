@@ -3,8 +3,9 @@
     python tests/bench_profile.py PDF [--runs 3] [--json]      (`make profile PDF=...`)
 
 Runs the runner's own ``read`` and ``process`` on the PDF (as ``--jobs 1`` does) with a timer around each
-stage: the imports, pdfminer interpreting the pages, the characters turned into dicts (``chars.char_dicts``;
-pdfminer's paths and pdfplumber's dicts of them, should anything build them again), the integrity walk, the
+stage: the imports, pdfminer interpreting the pages, their streams split (``content.stream_objects``), each
+glyph made a character's dict (``chars.TextDevice.render_char``; pdfminer's LTChar and paths and pdfplumber's
+dicts of them, should anything build them again), the integrity walk, the
 words, the tokens, every reader pass of ``reader.PASSES``, normalize, validate, the report's pictures and
 page, and the writer. Times are exclusive
 (a stage inside another is not counted twice) and both CPU (``process_time``) and wall; on a loaded machine
@@ -32,9 +33,11 @@ ROOT = Path(__file__).resolve().parent.parent
 # (module, attribute path, stage, group): the functions timed. Groups sum stages for the per-rendering table.
 PROBES = (
     ("pdfminer.pdfinterp", "PDFPageInterpreter.process_page", "pdfminer: content streams interpreted", "parse"),
+    ("pipeline.extract.content", "stream_objects", "content streams split (content.stream_objects)", "parse"),
+    ("pipeline.extract.chars", "TextDevice.render_char", "glyphs -> character dicts (chars.TextDevice.render_char)",
+     "parse"),
     ("pdfminer.converter", "PDFLayoutAnalyzer.render_char", "pdfminer: glyphs -> LTChar", "parse"),
     ("pdfminer.converter", "PDFLayoutAnalyzer.paint_path", "pdfminer: paths -> LTRect/LTLine/LTCurve", "objects"),
-    ("pipeline.extract.chars", "char_dicts", "characters -> dicts (chars.char_dicts)", "parse"),
     ("pipeline.extract.source", "check_objects", "integrity: every object parsed, every stream inflated", "integrity"),
     ("pipeline.extract.source", "check_drawing", "integrity: what each page draws", "integrity"),
     ("pipeline.extract.source", "open_pdf", "open_pdf: the other checks", "parse"),

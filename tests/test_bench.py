@@ -51,7 +51,9 @@ def test_the_profile_of_one_release_has_every_stage_and_puts_the_probes_back(tmp
     stages = {r["stage"]: r for r in run["rows"]}
     for p in passes:
         assert f"reader pass: {p.__module__.rsplit('.', 1)[-1]}.{p.__name__}" in stages
-    assert stages["characters -> dicts (chars.char_dicts)"]["calls"] == 3  # once per page: its 6934 characters
+    assert stages["content streams split (content.stream_objects)"]["calls"] == 3  # once per page
+    assert stages["glyphs -> character dicts (chars.TextDevice.render_char)"]["calls"] == 6934  # its characters
+    assert "pdfminer: glyphs -> LTChar" not in stages  # none built
     assert not any(s.startswith(("pdfplumber: rect", "pdfminer: paths")) for s in stages)  # its 37 colour bands unread
     assert stages["pdfplumber: extract_words"]["calls"] == 3
     assert stages["write: Parquet"]["calls"] == 3

@@ -1,15 +1,16 @@
 """A page's characters, read without what the reader never looks at: its rules, bands, boxes and curves.
 
 The reader reads words only (``words``). pdfplumber, asked for a page's characters, first has pdfminer
-build an object for every path the page paints (a ruled table: a thousand rules) and then turns every object
-into a dict, at Python speed per attribute. ``page_chars`` interprets the page with pdfplumber's own device
-minus its paths (``TextDevice``), and turns only the characters into dicts, each the dict pdfplumber's
-``Page.process_object`` makes of it (the same keys, in the same order, the same values: tested against it),
-without its general walk over every attribute. The dicts are cached on the page as pdfplumber caches its
-own, so ``page.chars`` and every page derived from it (``page.filter``) give them.
+build an object for every path the page paints (a ruled table: a thousand rules), then an ``LTChar`` for
+every character, and then turns every object into a dict, at Python speed per attribute. ``page_chars``
+interprets the page with pdfplumber's own device minus its paths (``TextDevice``), whose characters are made
+into dicts as they are drawn (``TextDevice.render_char``): each the dict pdfplumber's
+``Page.process_object`` makes of the ``LTChar`` pdfminer would have made (the same keys, in the same order,
+the same values: tested against pdfplumber on every fixture PDF), with no ``LTChar`` in between. The streams
+are split by ``content.ContentInterpreter``. The dicts are cached on the page as pdfplumber caches its own,
+so ``page.chars`` and every page derived from it (``page.filter``) give them.
 
-What a page costs then grows with its words, not with its drawing: a ruled rendering of a release reads
-about a third faster, a plain one about a quarter.
+What a page costs then grows with its words, not with its drawing.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ import functools
 import unicodedata
 
 import pdfplumber
-from pdfminer.layout import LTChar, LTContainer
-from pdfplumber.page import ALL_ATTRS, PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
+from pdfminer.pdffont import PDFUnicodeNotDefined
+from pdfminer.utils import apply_matrix_rect
+from pdfplumber.page import PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
 
@@ -29,72 +31,87 @@ _PLAIN = frozenset((float, int, str, bool, type(None)))  # what pdfplumber's res
 
 
 class TextDevice(PDFPageAggregatorWithMarkedContent):
-    """pdfplumber's device, painting no paths: pdfminer builds no LTRect, LTLine or LTCurve. (pdfplumber's
-    device also tags the last object with the marked-content id after a path; no path, no tag: a character's
-    ``mcid`` is that of the content it was drawn in. The reader does not read it.)"""
+    """pdfplumber's device, painting no paths (pdfminer builds no LTRect, LTLine or LTCurve), its characters
+    made into pdfplumber's dicts as they are drawn (``chars``). (pdfplumber's device also tags the last object
+    with the marked-content id after a path; no path, no tag: a character's ``mcid`` is that of the content it
+    was drawn in. The reader does not read it.)"""
+
+    def __init__(self, page: pdfplumber.page.Page) -> None:
+        super().__init__(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+        self.chars: list[dict] = []
+        self.page_number, self.norm = page.page_number, page.pdf.unicode_norm
+        self.mb_x0, mb_top = page.mediabox[:2]
+        self.height, self.mb_top, self.initial_doctop = page.height, mb_top, page.initial_doctop
 
     def paint_path(self, *args, **kwargs) -> None:
         pass
+
+    def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
+        """pdfminer's ``PDFLayoutAnalyzer.render_char`` and ``LTChar``, and pdfplumber's ``process_object`` of
+        it, in one: the character's dict is appended to ``chars``; its advance is returned."""
+        try:
+            text = font.to_unichr(cid)
+            assert isinstance(text, str), str(type(text))
+        except PDFUnicodeNotDefined:
+            text = self.handle_undefined_char(font, cid)
+        adv = font.char_width(cid) * fontsize * scaling
+        if font.is_vertical():
+            vx, vy = font.char_disp(cid)
+            vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
+            vy = (1000 - vy) * fontsize * 0.001
+            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+        else:
+            descent = font.get_descent() * fontsize
+            bbox = (0, descent + rise, adv, descent + rise + fontsize)
+        a, b, c, d, _, _ = matrix
+        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+        if x1 < x0:
+            x0, x1 = x1, x0
+        if y1 < y0:
+            y0, y1 = y1, y0
+        width, height = x1 - x0, y1 - y0
+        fontname = font.fontname
+        if isinstance(fontname, bytes):
+            fontname = fix_fontname_bytes(fontname)
+        char = {"matrix": _resolved(matrix), "fontname": _resolved(fontname), "adv": adv,
+                "upright": a * d * scaling > 0 and b * c <= 0, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
+                "width": width, "height": height, "size": width if font.is_vertical() else height,
+                "mcid": _resolved(self.cur_mcid), "tag": _resolved(self.cur_tag), "object_type": "char",
+                "page_number": self.page_number, "ncs": _decoded(ncs.name),
+                "text": unicodedata.normalize(self.norm, text) if self.norm is not None else text,
+                "stroking_color": graphicstate.scolor if isinstance(graphicstate.scolor, tuple)
+                else (graphicstate.scolor,),
+                "non_stroking_color": graphicstate.ncolor if isinstance(graphicstate.ncolor, tuple)
+                else (graphicstate.ncolor,)}
+        char["top"] = top = (self.height - y1) + self.mb_top
+        char["bottom"] = (self.height - y0) + self.mb_top
+        char["doctop"] = self.initial_doctop + top
+        if self.mb_x0 != 0:
+            char["x0"] = x0 + self.mb_x0
+            char["x1"] = x1 + self.mb_x0
+        self.chars.append(char)
+        return adv
 
 
 def page_chars(page: pdfplumber.page.Page) -> list[dict]:
     """The page's characters as pdfplumber gives them (``page.chars``), read once and cached on the page.
     pdfminer's errors come wrapped as pdfplumber wraps them (``PdfminerException``)."""
     if not hasattr(page, "_objects"):
-        device = TextDevice(page.pdf.rsrcmgr, pageno=page.page_number, laparams=page.pdf.laparams)
+        device = TextDevice(page)
         try:
             ContentInterpreter(page.pdf.rsrcmgr, device).process_page(page.page_obj)
         except Exception as exc:
             raise PdfminerException(exc)
         page._layout = device.get_result()
-        page._objects = {"char": char_dicts(page, _chars(page._layout._objs))}
+        page._objects = {"char": device.chars}
     return page.chars
 
 
-def _chars(objects) -> list[LTChar]:
-    """The characters among pdfminer's objects, those inside figures too, in the order pdfplumber walks them."""
-    out = []
-    for obj in objects:
-        if isinstance(obj, LTContainer):
-            out += _chars(obj._objs)
-        elif isinstance(obj, LTChar):
-            out.append(obj)
-    return out
-
-
-def char_dicts(page: pdfplumber.page.Page, objs: list[LTChar]) -> list[dict]:
-    """``page.process_object(obj)`` for each character: its attributes pdfplumber keeps, its kind, page, colour
-    spaces and colours, its text, and its top and bottom measured down from the page's top. What is the same
-    for every character of the page (its number, size, offset) is looked up once; a tuple of plain values (the
-    matrix) is taken as it is, which is what pdfplumber's ``resolve_all`` makes of it; a colour space's name
-    is decoded once per name (``_decoded``)."""
-    number, norm = page.page_number, page.pdf.unicode_norm
-    mb_x0, mb_top = page.mediabox[:2]
-    height, initial_doctop = page.height, page.initial_doctop
-    out = []
-    for obj in objs:
-        attr = {k: v if type(v) in _PLAIN or (type(v) is tuple and _PLAIN.issuperset(map(type, v)))
-                else resolve_all(v) for k, v in obj.__dict__.items() if k in ALL_ATTRS}
-        attr["object_type"] = "char"
-        attr["page_number"] = number
-        for cs in ("ncs", "scs"):
-            if hasattr(obj, cs):
-                attr[cs] = _decoded(getattr(obj, cs).name)
-        text = obj.get_text()
-        attr["text"] = unicodedata.normalize(norm, text) if norm is not None else text
-        state = obj.graphicstate
-        attr["stroking_color"] = state.scolor if isinstance(state.scolor, tuple) else (state.scolor,)
-        attr["non_stroking_color"] = state.ncolor if isinstance(state.ncolor, tuple) else (state.ncolor,)
-        if isinstance(attr["fontname"], bytes):
-            attr["fontname"] = fix_fontname_bytes(attr["fontname"])
-        attr["top"] = top = (height - attr["y1"]) + mb_top
-        attr["bottom"] = (height - attr["y0"]) + mb_top
-        attr["doctop"] = initial_doctop + top
-        if mb_x0 != 0:
-            attr["x0"] = attr["x0"] + mb_x0
-            attr["x1"] = attr["x1"] + mb_x0
-        out.append(attr)
-    return out
+def _resolved(value):
+    """pdfplumber's ``resolve_all`` of an attribute: a plain value, or a tuple of them, as it is."""
+    if type(value) in _PLAIN or (type(value) is tuple and _PLAIN.issuperset(map(type, value))):
+        return value
+    return resolve_all(value)
 
 
 def _decoded(name):
