@@ -7,9 +7,9 @@ runs in a fresh process, ``--runs`` times (default 3); the tables show medians. 
 * 20 releases in one call: at most 0.8x the floor's single-process time for the same 20 PDFs;
 * peak memory of any one process in the 20-release batch: at most 1.5x that of one release.
 
-The renderings: the shared reconstruction (tests/fixtures/), every distinct raw/*.pdf, the fixture
-generator's five layouts, and ``--seeds`` seeds of the layout-space generator (``random_layout``) once it is
-there. The 20 releases (years 2004-2023) are rendered in the worst generated rendering into .bench/.
+The renderings: the shared reconstruction (tests/fixtures/), every distinct raw/*.pdf, the 2023 release as
+other tools drew it (tests/fixtures/other-tools/: Chromium, WeasyPrint, LibreOffice, pdflatex, fpdf2), the
+fixture generator's five layouts, and ``--seeds`` seeds of the layout-space generator (``random_layout``). The 20 releases (years 2004-2023) are rendered in the worst generated rendering into .bench/.
 
 Wall time is what the targets are stated in, and it is only meaningful on a quiet machine. On a loaded one
 (other processes on the cores) read the CPU columns: user + system seconds of every process a command
@@ -43,6 +43,7 @@ from bench_releases import make_releases, render_layouts, render_seeds  # noqa: 
 
 BENCH = ROOT / ".bench"
 RECONSTRUCTION = ROOT / "tests" / "fixtures" / "ind-jaarcijfers-2023-reconstruction.pdf"
+OTHER_TOOLS = ROOT / "tests" / "fixtures" / "other-tools"
 FLOOR = """
 import sys, pdfplumber
 for path in sys.argv[1:]:
@@ -99,10 +100,12 @@ def floor_cmd(pdfs: list[Path]) -> list[str]:
 
 
 def renderings(args, folder: Path) -> list[Rendering]:
-    """The reconstruction, raw/'s distinct PDFs, the generator's layouts and the sweep seeds."""
+    """The reconstruction, raw/'s distinct PDFs, the other tools' renderings, the generator's layouts and the
+    sweep seeds."""
     seen: dict[str, str] = {}
     out = []
-    fixed = [("reconstruction", RECONSTRUCTION)] + [(f"raw/{p.name}", p) for p in sorted((ROOT / "raw").glob("*.pdf"))]
+    fixed = ([("reconstruction", RECONSTRUCTION)] + [(f"raw/{p.name}", p) for p in sorted((ROOT / "raw").glob("*.pdf"))]
+             + ([] if args.no_other_tools else [(p.stem, p) for p in sorted(OTHER_TOOLS.glob("*.pdf"))]))
     for name, pdf in fixed:
         digest = hashlib.sha256(pdf.read_bytes()).hexdigest()
         if digest in seen:
@@ -183,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--batch-runs", type=int, default=None, help="runs of the 20-release batch [--runs]")
     parser.add_argument("--profile-runs", type=int, default=3, help="runs of the worst rendering's stage profile [3]")
     parser.add_argument("--no-batch", action="store_true", help="skip the 20-release batch")
+    parser.add_argument("--no-other-tools", action="store_true", help="skip tests/fixtures/other-tools/*.pdf")
     args = parser.parse_args(argv)
     folder = BENCH / "renderings"
     shutil.rmtree(folder, ignore_errors=True)

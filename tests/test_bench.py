@@ -3,6 +3,7 @@ release. Nothing here times the pipeline: speed is measured by `make bench`, nev
 
 from __future__ import annotations
 
+import argparse
 import sys
 
 import bench
@@ -40,6 +41,18 @@ def test_measure_gives_the_exit_code_and_cpu_of_a_command():
     ok = bench.measure([sys.executable, "-c", "sum(range(3_000_000))"], runs=1)
     assert ok.rc == 0 and ok.cpu > 0 and ok.rss_mb > 0
     assert bench.measure([sys.executable, "-c", "raise SystemExit(3)"], runs=2).rc == 3
+
+
+def test_the_renderings_are_the_reconstruction_the_other_tools_the_layouts_and_the_seeds(monkeypatch, tmp_path):
+    monkeypatch.setattr(bench, "render_layouts", lambda folder: [("stacked", folder / "stacked.pdf", None)])
+    monkeypatch.setattr(bench, "render_seeds", lambda folder, count, start: [("seed 0", folder / "seed-0.pdf", None)])
+    others = sorted(p.stem for p in bench.OTHER_TOOLS.glob("*.pdf"))
+    assert len(others) == 19 and "tex_plain" in others and "fpdf_sidebyside" in others
+    args = argparse.Namespace(seeds=1, seed_start=0, no_other_tools=False)
+    # raw/'s 2023 PDF has the reconstruction's bytes: timed once
+    assert [r.name for r in bench.renderings(args, tmp_path)] == ["reconstruction", *others, "stacked", "seed 0"]
+    args.no_other_tools = True
+    assert [r.name for r in bench.renderings(args, tmp_path)] == ["reconstruction", "stacked", "seed 0"]
 
 
 def test_the_profile_of_one_release_has_every_stage_and_puts_the_probes_back(tmp_path):
