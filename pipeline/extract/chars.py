@@ -20,7 +20,6 @@ import unicodedata
 
 import pdfplumber
 from pdfminer.pdffont import PDFUnicodeNotDefined
-from pdfminer.utils import apply_matrix_rect
 from pdfplumber.page import PDFPageAggregatorWithMarkedContent, fix_fontname_bytes
 from pdfplumber.utils.exceptions import PdfminerException
 from pdfplumber.utils.pdfinternals import resolve_all, resolve_and_decode
@@ -42,47 +41,53 @@ class TextDevice(PDFPageAggregatorWithMarkedContent):
         self.page_number, self.norm = page.page_number, page.pdf.unicode_norm
         self.mb_x0, mb_top = page.mediabox[:2]
         self.height, self.mb_top, self.initial_doctop = page.height, mb_top, page.initial_doctop
+        self._fonts: dict = {}  # font -> _font(font)
 
     def paint_path(self, *args, **kwargs) -> None:
         pass
 
     def render_char(self, matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate) -> float:
         """pdfminer's ``PDFLayoutAnalyzer.render_char`` and ``LTChar``, and pdfplumber's ``process_object`` of
-        it, in one: the character's dict is appended to ``chars``; its advance is returned."""
+        it, in one: the character's dict is appended to ``chars``; its advance is returned. The same
+        arithmetic, in the same order (``apply_matrix_rect`` written out); what is the font's alone is looked
+        up once per font (``_font``). The matrix is kept as it is: pdfminer made it by multiplying numbers."""
         try:
             text = font.to_unichr(cid)
             assert isinstance(text, str), str(type(text))
         except PDFUnicodeNotDefined:
             text = self.handle_undefined_char(font, cid)
+        vertical, descent, fontname = self._fonts.get(font) or self._font(font)
         adv = font.char_width(cid) * fontsize * scaling
-        if font.is_vertical():
+        if vertical:
             vx, vy = font.char_disp(cid)
             vx = fontsize * 0.5 if vx is None else vx * fontsize * 0.001
             vy = (1000 - vy) * fontsize * 0.001
-            bbox = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
+            bx0, by0, bx1, by1 = (-vx, vy + rise + adv, -vx + fontsize, vy + rise)
         else:
-            descent = font.get_descent() * fontsize
-            bbox = (0, descent + rise, adv, descent + rise + fontsize)
-        a, b, c, d, _, _ = matrix
-        x0, y0, x1, y1 = apply_matrix_rect(matrix, bbox)
+            descent = descent * fontsize
+            bx0, by0, bx1, by1 = (0, descent + rise, adv, descent + rise + fontsize)
+        a, b, c, d, e, f = matrix
+        left1, bottom1 = a * bx0 + c * by0 + e, b * bx0 + d * by0 + f
+        right1, bottom2 = a * bx1 + c * by0 + e, b * bx1 + d * by0 + f
+        right2, top1 = a * bx1 + c * by1 + e, b * bx1 + d * by1 + f
+        left2, top2 = a * bx0 + c * by1 + e, b * bx0 + d * by1 + f
+        x0, y0 = min(left1, left2, right1, right2), min(bottom1, bottom2, top1, top2)
+        x1, y1 = max(left1, left2, right1, right2), max(bottom1, bottom2, top1, top2)
         if x1 < x0:
             x0, x1 = x1, x0
         if y1 < y0:
             y0, y1 = y1, y0
         width, height = x1 - x0, y1 - y0
-        fontname = font.fontname
-        if isinstance(fontname, bytes):
-            fontname = fix_fontname_bytes(fontname)
-        char = {"matrix": _resolved(matrix), "fontname": _resolved(fontname), "adv": adv,
+        mcid, tag, scolor, ncolor = self.cur_mcid, self.cur_tag, graphicstate.scolor, graphicstate.ncolor
+        char = {"matrix": matrix, "fontname": fontname, "adv": adv,
                 "upright": a * d * scaling > 0 and b * c <= 0, "x0": x0, "y0": y0, "x1": x1, "y1": y1,
-                "width": width, "height": height, "size": width if font.is_vertical() else height,
-                "mcid": _resolved(self.cur_mcid), "tag": _resolved(self.cur_tag), "object_type": "char",
+                "width": width, "height": height, "size": width if vertical else height,
+                "mcid": mcid if type(mcid) in _PLAIN else resolve_all(mcid),
+                "tag": tag if type(tag) in _PLAIN else resolve_all(tag), "object_type": "char",
                 "page_number": self.page_number, "ncs": _decoded(ncs.name),
                 "text": unicodedata.normalize(self.norm, text) if self.norm is not None else text,
-                "stroking_color": graphicstate.scolor if isinstance(graphicstate.scolor, tuple)
-                else (graphicstate.scolor,),
-                "non_stroking_color": graphicstate.ncolor if isinstance(graphicstate.ncolor, tuple)
-                else (graphicstate.ncolor,)}
+                "stroking_color": scolor if isinstance(scolor, tuple) else (scolor,),
+                "non_stroking_color": ncolor if isinstance(ncolor, tuple) else (ncolor,)}
         char["top"] = top = (self.height - y1) + self.mb_top
         char["bottom"] = (self.height - y0) + self.mb_top
         char["doctop"] = self.initial_doctop + top
@@ -91,6 +96,14 @@ class TextDevice(PDFPageAggregatorWithMarkedContent):
             char["x1"] = x1 + self.mb_x0
         self.chars.append(char)
         return adv
+
+    def _font(self, font) -> tuple[bool, float, object]:
+        """Whether ``font`` writes vertically, its descent per unit of size, its name as pdfplumber gives it."""
+        fontname = _resolved(font.fontname)
+        if isinstance(fontname, bytes):
+            fontname = fix_fontname_bytes(fontname)
+        self._fonts[font] = found = (font.is_vertical(), font.get_descent(), fontname)
+        return found
 
 
 def page_chars(page: pdfplumber.page.Page) -> list[dict]:
