@@ -24,8 +24,8 @@ from typing import Sequence
 from pdfminer import settings
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import stream_value
-from pdfminer.psparser import (HEX_PAIR, KEYWORD_ARRAY_BEGIN, KEYWORD_ARRAY_END, KEYWORD_DICT_BEGIN,
-                               KEYWORD_DICT_END, KWD, LIT, SPC, PSKeyword, keyword_name, literal_name)
+from pdfminer.psparser import (HEX_PAIR, KEYWORD_ARRAY_BEGIN, KEYWORD_ARRAY_END, KWD, LIT, SPC, PSKeyword,
+                               keyword_name, literal_name)
 from pdfminer.utils import choplist
 
 # One token of a content stream, in pdfminer's terms (psparser.PSBaseParser._parse_main and what it hands on
