@@ -100,6 +100,19 @@ def test_an_inline_image_page_is_read_by_pdfminer_and_gives_pdfplumbers_characte
     assert ours == theirs and "".join(ch["text"] for ch in ours) == "Asiel 2023Gezinshereniging 12.345"
 
 
+def test_more_content_than_is_held_at_once_is_read_by_pdfminer_as_it_goes(monkeypatch):
+    from pipeline.extract import content
+
+    split = []
+    monkeypatch.setattr(content, "stream_objects", lambda datas: split.append(datas) or [])
+    monkeypatch.setattr(content, "MAX_HELD", 1000)  # below every page of the reconstruction (20-28 KB)
+    with pdfplumber.open(RECONSTRUCTION) as doc:
+        theirs = [page.chars for page in doc.pages]
+    with pdfplumber.open(RECONSTRUCTION) as doc:
+        assert [page_chars(page) for page in doc.pages] == theirs
+    assert split == []  # pdfminer read every page
+
+
 # Generated streams: tokens of every kind pdfminer knows, and bytes it does not, with any white space between.
 _TOKENS = st.one_of(
     st.from_regex(rb"\A[-+]?[0-9]{0,4}(\.[0-9]{0,3})?\Z"),

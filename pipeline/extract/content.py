@@ -9,8 +9,9 @@ operators: ``stream_objects``) and calls the same ``do_*`` methods with them, in
 What this does not read exactly as pdfminer does, it leaves to pdfminer: inline images, names with ``#``
 escapes, procedures (``{ }``), a string with unbalanced parentheses or an octal escape above 255, a string
 or hex string cut by the end of its stream, a dictionary of an odd number of items, a stream without an
-object id or drawn within itself, ``settings.STRICT``. A page with any of these is run by pdfminer's own
-``execute``, from its start (nothing has been drawn by then: the streams are split before they run).
+object id or drawn within itself, more than ``MAX_HELD`` bytes of content, ``settings.STRICT``. A page with
+any of these is run by pdfminer's own ``execute``, from its start (nothing has been drawn by then: the
+streams are split before they run).
 
 Tested against pdfminer token for token (``test_content``: generated streams, hypothesis) and character for
 character on every PDF of ``tests/fixtures``.
@@ -49,6 +50,10 @@ _ESCAPE = re.compile(rb"\\([0-7]{1,3}|\r\n|.)", re.DOTALL)
 _ESCAPED = {b"b": b"\x08", b"t": b"\t", b"n": b"\n", b"f": b"\x0c", b"r": b"\r", b"(": b"(", b")": b")",
             b"\\": b"\\"}  # psparser.ESC_STRING; any other escaped byte is dropped with its backslash
 _TRUE, _FALSE = b"true", b"false"
+# The most content (bytes) whose objects are held at once: a page's streams are split before they run, while
+# pdfminer reads as it goes. Past this (16 times a release's largest page), pdfminer reads them: memory stays
+# that of one token, as before.
+MAX_HELD = 1 << 20
 # A stream ending in one of these (before another stream) may have pdfminer go on with the token in the next:
 _OPEN_AT_END = (b"/", b"<", b">")
 
@@ -153,8 +158,11 @@ class ContentInterpreter(PDFPageInterpreter):
         values = [stream_value(obj) for obj in streams]
         if any(s.objid is None or s.objid in self.parent_stream_ids for s in values):
             return super().execute(streams)  # pdfminer skips them, and says so
+        datas = [s.get_data() for s in values]  # decoded once: pdfminer's streams keep what they decoded
+        if sum(map(len, datas)) > MAX_HELD:
+            return super().execute(streams)
         try:
-            objects = stream_objects([s.get_data() for s in values])
+            objects = stream_objects(datas)
         except Fallback:
             return super().execute(streams)
         self.stream_ids.clear()
