@@ -110,12 +110,17 @@ def render_pages(path: Path, password: str | None, count: int, gray: bool = Fals
 
         raise InputError(path, *DAMAGED) from None
     try:
-        for i in range(min(count, len(doc))):
-            page = doc[i]
-            image = page.render(scale=resolution_for(*page.get_size()) / 72, grayscale=gray).to_pil()
+        for image in _rendered(doc, count, gray):
             yield image if gray else image.convert("RGB")
     finally:
         doc.close()
+
+
+def _rendered(doc: pypdfium2.PdfDocument, count: int, gray: bool) -> Iterator[Image.Image]:
+    """The first ``count`` pages of ``doc`` as pdfium renders them at ``resolution_for`` their size."""
+    for i in range(min(count, len(doc))):
+        page = doc[i]
+        yield page.render(scale=resolution_for(*page.get_size()) / 72, grayscale=gray).to_pil()
 
 
 def _open(path: Path, password: str | None) -> pypdfium2.PdfDocument:
@@ -238,8 +243,7 @@ def warm_up() -> None:
     forks one per release: about 0.01 CPU-s each)."""
     doc = pypdfium2.PdfDocument(_tiny_pdf())
     try:
-        page = doc[0]
-        image = page.render(scale=resolution_for(*page.get_size()) / 72, grayscale=True).to_pil()
+        [image] = _rendered(doc, 1, gray=True)
     finally:
         doc.close()
     with_legend(_annotated_in_palette(image, []), 1, 1)

@@ -22,6 +22,8 @@ RAW_2023 = ROOT / "raw" / "ind-jaarcijfers-2023.pdf"
 RECONSTRUCTION = FIXTURES / "ind-jaarcijfers-2023-reconstruction.pdf"
 GOLDEN = FIXTURES / "golden" / "2023"
 SPEC_2023 = FIXTURES / "releases" / "2023.yaml"
+# The committed PDFs of the 2023 release: raw/'s, the reconstruction, and the other tools' renderings.
+FIXTURE_PDFS = [RAW_2023, RECONSTRUCTION, *sorted((FIXTURES / "other-tools").glob("*.pdf"))]
 
 # What the golden set pins, per output table: every contract column but the positions (checked separately).
 POSITION = ("page", "x0", "top", "x1", "bottom")

@@ -8,10 +8,8 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from conftest import FIXTURES, RAW_2023, RECONSTRUCTION, generator, load_spec
+from conftest import FIXTURE_PDFS, RECONSTRUCTION, generator, load_spec
 from pipeline.extract.chars import page_chars
-
-PDFS = [RAW_2023, RECONSTRUCTION, *sorted((FIXTURES / "other-tools").glob("*.pdf"))]
 
 
 def _both(pdf: Path) -> tuple[list, list]:
@@ -24,7 +22,7 @@ def _both(pdf: Path) -> tuple[list, list]:
     return theirs, ours
 
 
-@pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
+@pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=[p.stem for p in FIXTURE_PDFS])
 def test_the_characters_are_pdfplumbers(pdf: Path):
     theirs, ours = _both(pdf)
     assert ours == theirs

@@ -14,11 +14,9 @@ from pdfminer.pdfinterp import PDFContentParser
 from pdfminer.pdftypes import PDFStream, stream_value
 from pdfminer.psparser import KWD, LIT, PSEOF
 
-from conftest import FIXTURES, RAW_2023, RECONSTRUCTION, generator, load_spec
+from conftest import FIXTURE_PDFS, RECONSTRUCTION, generator, load_spec
 from pipeline.extract.chars import page_chars
 from pipeline.extract.content import Fallback, stream_objects
-
-PDFS = [RAW_2023, RECONSTRUCTION, *sorted((FIXTURES / "other-tools").glob("*.pdf"))]
 
 
 def pdfminers(datas: list[bytes]) -> list:
@@ -40,7 +38,7 @@ def _pages(pdf: Path) -> list[list[bytes]]:
         return [[stream_value(s).get_data() for s in page.page_obj.contents] for page in doc.pages]
 
 
-@pytest.mark.parametrize("pdf", PDFS, ids=[p.stem for p in PDFS])
+@pytest.mark.parametrize("pdf", FIXTURE_PDFS, ids=[p.stem for p in FIXTURE_PDFS])
 def test_every_fixture_page_is_split_as_pdfminer_splits_it_without_falling_back(pdf: Path):
     pages = _pages(pdf)
     assert pages and all(pages)
