@@ -22,6 +22,7 @@ from pipeline.runner import (
     Outcome,
     build_panel,
     inspect_one,
+    own_process,
     render_dictionary,
     write_dictionary,
 )
@@ -250,6 +251,7 @@ def main() -> None:
     lines said: the process then exits without tearing down the objects of pandas, pandera and pyarrow one
     by one (0.1-0.2 s of a release's second; ``_exit_now``)."""
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    own_process()
     try:
         cli(standalone_mode=True)
         code = 0
