@@ -306,3 +306,40 @@ def test_report_pictures_are_drawn_in_a_fixed_palette_with_each_fill_over_each_g
     for xy in ((15, 15), (50, 30), (5, 5)):  # the fill over white, over black; outside the box
         assert max(abs(a - b) for a, b in zip(colours.getpixel(xy), inspect.getpixel(xy))) <= 1, xy
     assert colours.getpixel((50, 30)) != (0, 0, 0) and colours.getpixel((15, 15)) != (255, 255, 255)
+
+
+def test_the_compiled_template_is_cached_and_then_not_compiled_again(tmp_path, monkeypatch):
+    from jinja2 import Environment
+
+    from pipeline.report.page import compiled_cache, load_template
+
+    compiled = load_template(None)
+    load_template(compiled_cache(str(tmp_path)))
+    assert len(list(tmp_path.iterdir())) == 1
+    monkeypatch.setattr(Environment, "compile", lambda *a, **k: pytest.fail("compiled although cached"))
+    cached = load_template(compiled_cache(str(tmp_path)))
+    assert cached.root_render_func.__code__.co_code == compiled.root_render_func.__code__.co_code
+
+
+def test_a_cache_that_cannot_be_written_only_costs_the_compiling(tmp_path):
+    from pipeline.report.page import compiled_cache, load_template
+
+    not_a_folder = tmp_path / "file"
+    not_a_folder.write_text("")
+    cached = load_template(compiled_cache(str(not_a_folder)))
+    assert cached.root_render_func.__code__.co_code == load_template(None).root_render_func.__code__.co_code
+    assert [p.name for p in tmp_path.iterdir()] == ["file"]
+
+
+def test_a_damaged_cache_entry_is_compiled_again_and_replaced(tmp_path):
+    from jinja2.bccache import bc_magic
+
+    from pipeline.report.page import compiled_cache, load_template
+
+    load_template(compiled_cache(str(tmp_path)))
+    (entry,) = tmp_path.iterdir()
+    good = entry.read_bytes()
+    for damage in (bc_magic + b"\x80\x05garbage", bc_magic, good[: len(good) // 2]):
+        entry.write_bytes(damage)
+        load_template(compiled_cache(str(tmp_path)))
+        assert entry.read_bytes() == good
