@@ -14,7 +14,7 @@ import pandera.pandas as pa
 from pipeline import contract
 from pipeline.consistency import run_check
 from pipeline.model import FOOTNOTE_LINKS, CheckResult, Kind, Problem, ProblemKind, RawRelease, Release, Report
-from pipeline.schema_checks import POSITION, check_schema, plain
+from pipeline.schema_checks import POSITION, check_schema, column_dtype, plain
 from pipeline.schemas import Schemas
 
 DASHES = ["-", "–", "—"]
@@ -76,7 +76,7 @@ FRAME_CHECKS: dict[str, list[pa.Check]] = {
 def output_schema(table: str, extra: list[pa.Check] = ()) -> pa.DataFrameSchema:
     """The pandera schema of an output table: the contract's columns, in order, plus the value rules."""
     rules = COLUMN_CHECKS[table]
-    columns = {c.name: pa.Column(c.pandas_dtype, nullable=c.nullable, checks=rules.get(c.name, []),
+    columns = {c.name: pa.Column(column_dtype(c.pandas_dtype), nullable=c.nullable, checks=rules.get(c.name, []),
                                  description=c.description, title=c.name)
                for c in contract.TABLES[table]}
     return pa.DataFrameSchema(columns, checks=[*FRAME_CHECKS[table], *extra], strict=True, ordered=True,
