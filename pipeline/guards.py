@@ -219,6 +219,106 @@ def start_in_child(function, *args, seconds: float | None = None) -> Child:
     return Child(function, args, seconds)
 
 
+class Helper:
+    """A forked child that runs calls one after another (``start``), for a process that makes many: a batch
+    worker draws the pictures of every release it checks. Forked once instead of once per call, it also keeps
+    warm what the calls load and allocate: a release's pictures cost about 45 ms of CPU there, against 60 ms
+    in a child of their own. Each call is as ``start_in_child``'s (``result``, ``cancel``), but its arguments
+    are pickled to the helper instead of inherited. A call that raises, runs out of time or is cancelled ends
+    the helper (its state is not trusted again); so does its death, and the next call starts a new one."""
+
+    def __init__(self) -> None:
+        self._process = self._call = None
+        self._pid = os.getpid()  # a helper serves the process that started it, not a forked copy of it
+
+    def start(self, function, *args, seconds: float | None = None) -> "HelperCall":
+        """``function(*args)`` started in the helper (a new one if need be) without waiting for it; a call still
+        running is cancelled first."""
+        if os.getpid() != self._pid:
+            self._process, self._call, self._pid = None, None, os.getpid()
+        if self._process is not None and not self._process.is_alive():
+            self.stop()
+        if self._call is not None:
+            self._call.cancel()
+        if self._process is None:
+            context = fork_context() or multiprocessing.get_context()
+            self._conn, conn = context.Pipe()
+            self._process = context.Process(target=_serve, args=(os.getpid(), conn), daemon=True)
+            self._process.start()
+            conn.close()
+        self._call = HelperCall(self, function, args, seconds)
+        return self._call
+
+    def stop(self) -> None:
+        """Kill the helper if it runs, and reap it (idempotent)."""
+        if self._process is None:
+            return
+        self._conn.close()
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join()
+        self._process = None
+
+
+class HelperCall:
+    """One call running in a ``Helper``: ``result`` and ``cancel`` as a ``Child``'s."""
+
+    def __init__(self, helper: Helper, function, args: tuple, seconds: float | None) -> None:
+        self._helper, self._conn, self._done = helper, helper._conn, False
+        self._deadline = time.monotonic() + seconds + GRACE if seconds else None
+        try:
+            self._conn.send((function, args))
+        except OSError:  # the helper died since it was checked: the result says so
+            pass
+
+    def result(self):
+        ok = False
+        try:
+            wait = max(self._deadline - time.monotonic(), 0.0) if self._deadline is not None else None
+            if not self._conn.poll(wait):
+                raise ChildTimedOut()
+            ok, value = self._conn.recv()
+        except (EOFError, OSError):  # the pipe closed without a result: the helper died
+            raise ChildDied() from None
+        finally:
+            self._done = ok
+            self.cancel()
+        if ok:
+            return value
+        raise value
+
+    def cancel(self) -> None:
+        """Stop the helper unless this call returned a result (idempotent): it is running this call, or failed
+        it."""
+        if not self._done and self._helper._call is self:
+            self._helper.stop()
+        self._done = True
+        if self._helper._call is self:
+            self._helper._call = None
+
+
+def _serve(parent: int, conn) -> None:
+    """A ``Helper``: calls from ``conn`` run one after another, each result (or exception) sent back, until
+    one raises or the pipe closes."""
+    die_with_parent(parent)
+    while True:
+        try:
+            function, args = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            result = (True, function(*args))
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            result = (False, exc)
+        try:
+            conn.send(result)
+        except Exception:  # an exception or result that does not pickle
+            conn.send((False, ChildDied()))
+            return
+        if not result[0]:
+            return
+
+
 def _run_child(parent: int, send, function, args) -> None:
     die_with_parent(parent)
     try:

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
-from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, Child, ChildDied, ChildTimedOut, child_pool, limits,
-                             start_in_child, time_limit)
+from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, Child, ChildDied, ChildTimedOut, Helper, HelperCall,
+                             child_pool, limits, start_in_child, time_limit)
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -161,15 +161,17 @@ def start_worker() -> None:
     data stages and what draws the pictures, then freeze all that is alive.
 
     The batch forks these workers from a process that has imported all that already (``batch``), so here the
-    imports cost nothing; where a platform cannot fork they are done once per worker. The pictures of each
-    release are drawn in a child forked from the worker (``start_pictures``): it starts with them too. What is
-    alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it out of the cycle
+    imports cost nothing; where a platform cannot fork they are done once per worker. The pictures of every
+    release are drawn in one helper process of the worker's (``start_pictures``), forked at the first with
+    all that imported. What is alive now (modules, the schemas) lives as long as the worker. ``gc.freeze`` moves it out of the cycle
     collector's way, which saves about a tenth of each release's time. Only in the workers the batch owns:
     frozen objects are never collected, which is not for a caller's process to find out.
     """
+    global _PICTURES_HELPER
     import_data_stages()
     import_picture_stages()
     gc.freeze()
+    _PICTURES_HELPER = Helper()
 
 
 def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None = None,
@@ -227,9 +229,15 @@ def _time_left(opts: Options, started: float) -> float:
     return max(opts.timeout - (time.monotonic() - started), 0.001) if opts.timeout else 0
 
 
-def start_pictures(draw, path: Path, raw: RawRelease, opts: Options, seconds: float) -> Child:
+_PICTURES_HELPER: Helper | None = None  # set by ``start_worker``: a batch worker draws in one helper process
+
+
+def start_pictures(draw, path: Path, raw: RawRelease, opts: Options, seconds: float) -> Child | HelperCall:
     """``draw(path, raw, opts, seconds)`` started in a child process within the limits (the time left,
-    --max-memory); ``picture_result`` waits for it."""
+    --max-memory); ``picture_result`` waits for it. A batch worker draws every release's in the one helper
+    process it keeps (``guards.Helper``), any other process in a child forked for it."""
+    if _PICTURES_HELPER is not None:
+        return _PICTURES_HELPER.start(draw, path, raw, opts, seconds, seconds=seconds)
     return start_in_child(draw, path, raw, opts, seconds, seconds=seconds)
 
 
@@ -241,7 +249,7 @@ def guarded_pictures(draw, path: Path, raw: RawRelease, opts: Options, seconds: 
     return picture_result(start_pictures(draw, path, raw, opts, seconds), path, opts, report)
 
 
-def picture_result(drawing: Child, path: Path, opts: Options, report: str) -> tuple[list, str]:
+def picture_result(drawing: Child | HelperCall, path: Path, opts: Options, report: str) -> tuple[list, str]:
     """The pictures the child ``drawing`` drew; or none, and the warning line that says why ``report`` has
     none."""
     try:

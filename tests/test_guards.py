@@ -18,11 +18,11 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from conftest import RAW_2023, ROOT, hostile
+from conftest import RAW_2023, ROOT, generator, hostile
 from pipeline import pictures
 from pipeline.errors import InputError, TimeLimitError
 from pipeline.extract.source import open_pdf
-from pipeline.guards import time_limit
+from pipeline.guards import ChildDied, ChildTimedOut, Helper, time_limit
 from pipeline.runner import Options, run_one
 
 H = hostile()
@@ -295,8 +295,9 @@ main()
     (["a.pdf"], "read,process", "2"),
     (["a.pdf", "b.pdf"], "read,process", "2"),
     (["failing.pdf"], "draw_pictures", "1"),
-], ids=["second process", "batch workers", "picture-drawing child"])
-def test_workers_die_with_their_parent(tmp_path, pdfs, blocked, jobs):
+    (["2023", "2024"], "draw_report_pictures", "2"),
+], ids=["second process", "batch workers", "picture-drawing child", "batch workers' picture helpers"])
+def test_workers_die_with_their_parent(tmp_path, two_releases, pdfs, blocked, jobs):
     """Regression (issue 18): a ``kill -9`` of the main process left its reading worker blocked forever."""
     pids = tmp_path / "pids"
     pids.mkdir()
@@ -304,6 +305,9 @@ def test_workers_die_with_their_parent(tmp_path, pdfs, blocked, jobs):
     for name in pdfs:
         if name == "failing.pdf":
             H.failing_release(tmp_path / name)
+        elif name in ("2023", "2024"):
+            paths.append(str(RAW_2023 if name == "2023" else two_releases[0].parent / "ind-jaarcijfers-2024.pdf"))
+            continue
         else:
             (tmp_path / name).write_bytes(b"%PDF-1.4 blocked before it is read\n%%EOF\n")
         paths.append(str(tmp_path / name))
@@ -334,6 +338,111 @@ def alive(pid: int) -> bool:
             return fh.read().split(")")[-1].split()[0] != "Z"  # a zombie is dead, waiting for init
     except FileNotFoundError:
         return False
+
+
+# --- the helper that draws a batch worker's pictures ------------------------------------------------------
+
+
+def _pid(*_):
+    return os.getpid()
+
+
+def _fail(message):
+    raise ValueError(message)
+
+
+def _sleep(seconds):
+    time.sleep(seconds)
+    return "woke"
+
+
+@pytest.fixture
+def helper():
+    h = Helper()
+    yield h
+    h.stop()
+
+
+def test_a_helper_runs_one_call_after_another_in_one_child(helper):
+    first = helper.start(_pid).result()
+    assert helper.start(_pid).result() == first != os.getpid()
+
+
+def test_a_failed_call_raises_here_and_the_next_runs_in_a_new_helper(helper):
+    first = helper.start(_pid).result()
+    with pytest.raises(ValueError, match="^boom$"):
+        helper.start(_fail, "boom").result()
+    assert not alive(first)
+    assert helper.start(_pid).result() not in (first, os.getpid())
+
+
+def test_a_call_past_its_time_is_killed_and_the_next_runs(helper):
+    pid = helper.start(_pid).result()
+    call = helper.start(_sleep, 60, seconds=0.05)  # killed 0.05 s + guards.GRACE after it started
+    with pytest.raises(ChildTimedOut):
+        call.result()
+    assert not alive(pid)
+    assert helper.start(_sleep, 0).result() == "woke"
+
+
+def test_a_cancelled_call_ends_its_helper_and_the_next_runs(helper):
+    pid = helper.start(_pid).result()
+    call = helper.start(_sleep, 60)
+    call.cancel()
+    assert not alive(pid)
+    with pytest.raises(ChildDied):
+        call.result()
+    assert helper.start(_sleep, 0).result() == "woke"
+
+
+def test_a_new_call_while_one_runs_cancels_that_one(helper):
+    first = helper.start(_sleep, 60)
+    assert helper.start(_sleep, 0).result() == "woke"
+    with pytest.raises(ChildDied):
+        first.result()
+
+
+def test_a_helper_killed_from_outside_is_child_died_then_a_new_one(helper):
+    pid = helper.start(_pid).result()
+    call = helper.start(_sleep, 60)
+    os.kill(pid, signal.SIGKILL)
+    with pytest.raises(ChildDied):
+        call.result()
+    assert helper.start(_pid).result() != pid
+
+
+# extract of the PDFs in argv[2:] (--jobs 2), each drawing of report.html's pictures noting its pid in argv[1]
+RECORDED = """
+import os, sys
+from pathlib import Path
+from pipeline import runner
+from pipeline.cli import main
+draw, pids = runner.draw_report_pictures, Path(sys.argv[1])
+def recorded(*args):
+    with pids.open("a") as fh:
+        fh.write(f"{os.getpid()}\\n")
+    return draw(*args)
+runner.draw_report_pictures = recorded
+sys.argv = ["jaarcijfers", "extract", *sys.argv[2:], "--jobs", "2"]
+main()
+"""
+
+
+def test_a_batch_worker_draws_every_release_in_its_one_helper(tmp_path, spec_2023):
+    from bench_releases import release_for
+
+    pdfs = [str(generator().render(release_for(spec_2023, year), "stacked", tmp_path / f"{year}.pdf"))
+            for year in (2021, 2022, 2023)]
+    pids = tmp_path / "pids"
+    done = subprocess.run([sys.executable, "-c", RECORDED, str(pids), *pdfs, "--out", str(tmp_path / "out")],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    drawn = pids.read_text().split()
+    assert len(drawn) == 3 and len(set(drawn)) < 3  # two workers: one helper drew two releases
+    for year, pdf in zip((2021, 2022, 2023), pdfs):
+        page = (tmp_path / "out" / str(year) / "report.html").read_text(encoding="utf-8")
+        with pdfplumber.open(pdf) as doc:
+            assert page.count('src="data:image/png;base64,') == len(doc.pages) == 4
 
 
 # --- file names ----------------------------------------------------------------------------------------
