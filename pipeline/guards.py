@@ -14,7 +14,8 @@ that die with their parent.
 * ``in_child``: run a function in a forked child (``die_with_parent``) and hand back its result or error: a
   crash in a C library there (pdfium drawing a hostile page) is ``ChildDied``, not the end of the run, and a
   C library that does not return in time is killed by the parent (``ChildTimedOut``). ``start_in_child``
-  starts one without waiting (the report's pictures are drawn while the release is checked).
+  starts one without waiting (the report's pictures are drawn while the release is checked). A ``Helper``
+  runs such calls one after another in one child, for a batch worker that draws many releases' pictures.
 """
 
 from __future__ import annotations
