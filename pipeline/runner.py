@@ -129,12 +129,17 @@ def imports_frozen():
 
 
 def import_data_stages() -> None:
-    """Import normalize, validate and write: pandas, pandera and pyarrow, about half a second."""
+    """Import normalize, validate, write and the report page (pandas, pandera, pyarrow and jinja2: about half a
+    second), and load the page's template: all a release's checking and writing needs, done once before a batch
+    forks its workers."""
     with imports_frozen():
         import pipeline.datapackage
         import pipeline.normalize
+        import pipeline.report.page
         import pipeline.validate
         import pipeline.write  # noqa: F401
+
+        pipeline.report.page.template()
 
 
 def import_picture_stages() -> None:

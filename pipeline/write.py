@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 import pandas as pd
+import pandas.io.parquet  # noqa: F401  (to_parquet's own imports: with this stage, not at the first file written)
+import pyarrow.parquet  # noqa: F401
 
 from pipeline.errors import OutputError
 from pipeline.model import Release, Report
