@@ -20,10 +20,10 @@ from typing import Callable, Iterable, Iterator
 
 from pipeline.errors import same_release_year
 from pipeline.guards import child_pool
-from pipeline.runner import (Options, Outcome, Read, failed, import_data_stages, import_picture_stages, read_one,
-                             run_one, start_reader, start_worker)
+from pipeline.runner import (Options, Outcome, PickledRead, Read, failed, import_data_stages, import_picture_stages,
+                             read_one, run_one, start_reader, start_worker)
 
-Results = Iterator[tuple[int, "Read | Outcome"]]
+Results = Iterator[tuple[int, "Read | PickledRead | Outcome"]]
 
 
 def run_batch(paths: Iterable[str], opts: Options, jobs: int,
@@ -49,7 +49,7 @@ def run_batch(paths: Iterable[str], opts: Options, jobs: int,
 
 def _batch(paths: list[str], opts: Options, tell, map_read, map_process) -> list[Outcome]:
     outcomes: list[Outcome | None] = [None] * len(paths)
-    reads: dict[int, Read] = {}
+    reads: dict[int, Read | PickledRead] = {}
     for i, result in map_read(paths, opts):
         if isinstance(result, Outcome):
             outcomes[i] = result
@@ -78,7 +78,7 @@ def _pooled_reads(workers: int, paths: list[str], opts: Options) -> Results:
         yield from results
 
 
-def _pooled_processing(workers: int, todo: dict[int, tuple[str, Read]], opts: Options) -> Results:
+def _pooled_processing(workers: int, todo: dict[int, tuple[str, Read | PickledRead]], opts: Options) -> Results:
     """The PDFs read (``todo``) normalized, validated and written in a pool of at most ``workers``, forked from
     this process (which has imported the data stages by now)."""
     if todo:
@@ -86,11 +86,11 @@ def _pooled_processing(workers: int, todo: dict[int, tuple[str, Read]], opts: Op
             yield from pool.map_process(todo, opts)
 
 
-def same_year_outcomes(paths: list[str], reads: dict[int, Read], opts: Options) -> dict[int, Outcome]:
+def same_year_outcomes(paths: list[str], reads: dict[int, Read | PickledRead], opts: Options) -> dict[int, Outcome]:
     """Exit 2 for every PDF whose release year another PDF of the run has too, each naming the others."""
     by_year: dict[int, list[int]] = defaultdict(list)
     for i, r in sorted(reads.items()):
-        by_year[r.raw.release_year].append(i)
+        by_year[r.release_year].append(i)
     return {i: failed(paths[i], same_release_year(paths[i], year, [paths[j] for j in group if j != i]), opts)
             for year, group in by_year.items() if len(group) > 1 for i in group}
 
@@ -122,9 +122,10 @@ class _Pool:
             return self.pool.submit(fn, *args, **kwargs)
 
     def map_read(self, paths: list[str], opts: Options) -> Results:
-        return _as_finished({self._submit(read_one, p, opts): i for i, p in enumerate(paths)}, paths)
+        futures = {self._submit(read_one, p, opts, pickled=True): i for i, p in enumerate(paths)}
+        return _as_finished(futures, paths)
 
-    def map_process(self, todo: dict[int, tuple[str, Read]], opts: Options) -> Results:
+    def map_process(self, todo: dict[int, tuple[str, Read | PickledRead]], opts: Options) -> Results:
         futures = {self._submit(run_one, p, opts, already=r): i for i, (p, r) in todo.items()}
         return _as_finished(futures, {i: p for i, (p, _) in todo.items()})
 

@@ -302,3 +302,14 @@ def test_a_batchs_readers_start_light_and_its_second_round_starts_with_the_data_
     assert json.loads(result.stdout) == [0, 0]
     seen = sorted((p.name.split("-")[0], p.read_text()) for p in marks.iterdir() if p.is_file())
     assert seen == [("process", '["pandas", "pandera", "pyarrow", "pypdfium2"]')] * 2 + [("read", "[]")] * 2
+
+
+def test_a_batch_reader_hands_over_the_release_pickled_and_the_same(tmp_path):
+    """runner.PickledRead: what a batch's reading worker returns (the batch's process reads only its year)."""
+    from pipeline.runner import Options, PickledRead, Read, read_one
+
+    opts = Options(out=tmp_path)
+    plain, pickled = read_one(str(RAW_2023), opts), read_one(str(RAW_2023), opts, pickled=True)
+    assert isinstance(plain, Read) and isinstance(pickled, PickledRead)
+    assert pickled.release_year == plain.release_year == 2023
+    assert pickled.raw == plain.raw and pickled.raw is not pickled.raw
