@@ -1,10 +1,12 @@
 """A small trend picture per table: one band per row, one line per release printing it (the newest solid,
-earlier releases dashed, so revisions show), each band scaled to its own range. Coordinates only: the
-template draws them as inline SVG."""
+earlier releases dashed, so revisions show), each band scaled to its own range. Coordinates, and each line's
+points as SVG circles (``Line.circles``): the template draws the rest as inline SVG."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from markupsafe import Markup, escape
 
 WIDTH = 440
 LABEL_WIDTH = 170  # the row label, left of the plot
@@ -12,6 +14,7 @@ VALUE_WIDTH = 62  # the newest printed value, right of the plot
 BAND = 24
 AXIS = 16
 LABEL_CHARS = 30
+NEWEST, EARLIER = "#0b5394", "#8c9bab"  # the newest release's line, and the earlier releases'
 COLUMNS = ("table_id", "metric_id", "label_nl", "year", "value", "raw", "release_year")  # what a trend reads
 
 
@@ -31,6 +34,18 @@ class Line:
     @property
     def path(self) -> str:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
+
+    @property
+    def colour(self) -> str:
+        return NEWEST if self.newest else EARLIER
+
+    @property
+    def circles(self) -> Markup:
+        """A circle per point, its title escaped. Written here rather than in the template: a release's
+        trends over twenty releases hold thousands of points, and filling the template's circle for each was
+        most of the page's time."""
+        return Markup("".join(f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="2" fill="{self.colour}"><title>'
+                              f"{escape(p.title)}</title></circle>" for p in self.points))
 
 
 @dataclass(frozen=True)
