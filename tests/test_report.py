@@ -343,3 +343,19 @@ def test_a_damaged_cache_entry_is_compiled_again_and_replaced(tmp_path):
         entry.write_bytes(damage)
         load_template(compiled_cache(str(tmp_path)))
         assert entry.read_bytes() == good
+
+
+@pytest.mark.parametrize("newest", [True, False])
+def test_trend_circles_are_what_the_template_drew_for_each_point(newest):
+    """trend.Line.circles replaced a template loop: the same markup, titles escaped as autoescape does."""
+    from jinja2 import Environment
+
+    from pipeline.report.trend import Line, Point
+
+    loop = Environment(autoescape=True).from_string(
+        """{% for pt in l.points %}<circle cx="{{ '%.1f' | format(pt.x) }}" cy="{{ '%.1f' | format(pt.y) }}" r="2" """
+        """fill="{{ '#0b5394' if l.newest else '#8c9bab' }}"><title>{{ pt.title }}</title></circle>{% endfor %}""")
+    line = Line(2023, newest, (Point(176.04999, 12.25, "Gezin & <kinderen> \"nareis\" 'x' 2021: 1.234 (release 2023)"),
+                               Point(300.0, 7.95, "Asiel 2022: 89% (release 2023)")))
+    assert str(line.circles) == loop.render(l=line)
+    assert "&amp; &lt;kinderen&gt; &#34;nareis&#34; &#39;x&#39;" in line.circles
