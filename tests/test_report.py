@@ -248,7 +248,7 @@ def test_the_trends_show_only_earlier_releases(two_releases):
     """A release's page does not change when a later release arrives: the 2023 trends leave 2024 out."""
     from pipeline.model import Release
     from pipeline.report.earlier import release_files
-    from pipeline.report.page import vintages
+    from pipeline.report.page import trend_records
 
     out, _ = two_releases
     files = release_files(out)
@@ -256,9 +256,10 @@ def test_the_trends_show_only_earlier_releases(two_releases):
     frames = {t: pd.read_parquet(out / "2023" / f"{t}.parquet") for t in ("observations", "top_nationalities",
                                                                          "footnotes")}
     release = Release("x.pdf", 2023, (2023, 2022, 2021), "Jaarcijfers - 2023", **frames)
-    assert sorted(vintages(release, files)["release_year"].unique()) == [2023]
+    assert sorted({r["release_year"] for r in trend_records(release, files)}) == [2023]
     later = Release("y.pdf", 2025, (2025, 2024, 2023), "", **frames)
-    assert sorted(vintages(later, files)["release_year"].unique()) == [2023, 2024]
+    assert sorted({r["release_year"] for r in trend_records(later, files)}) == [2023, 2024]
+    assert len(trend_records(later, files)) == 3 * len(frames["observations"])
 
 
 def test_pictures_beyond_the_size_budget_are_made_smaller_then_left_out():
@@ -346,16 +347,19 @@ def test_a_damaged_cache_entry_is_compiled_again_and_replaced(tmp_path):
 
 
 @pytest.mark.parametrize("newest", [True, False])
-def test_trend_circles_are_what_the_template_drew_for_each_point(newest):
-    """trend.Line.circles replaced a template loop: the same markup, titles escaped as autoescape does."""
+def test_a_trend_line_is_what_the_template_drew_for_it(newest):
+    """trend.Line.svg replaced the template's polyline and its loop over the points: the same markup, titles
+    escaped as autoescape does."""
     from jinja2 import Environment
 
     from pipeline.report.trend import Line, Point
 
-    loop = Environment(autoescape=True).from_string(
+    drawn = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
+        """<polyline points="{{ l.path }}" fill="none" stroke="{{ '#0b5394' if l.newest else '#8c9bab' }}" """
+        """stroke-width="{{ 1.6 if l.newest else 1.2 }}"{% if not l.newest %} stroke-dasharray="3 2"{% endif %}/>\n"""
         """{% for pt in l.points %}<circle cx="{{ '%.1f' | format(pt.x) }}" cy="{{ '%.1f' | format(pt.y) }}" r="2" """
-        """fill="{{ '#0b5394' if l.newest else '#8c9bab' }}"><title>{{ pt.title }}</title></circle>{% endfor %}""")
+        """fill="{{ '#0b5394' if l.newest else '#8c9bab' }}"><title>{{ pt.title }}</title></circle>{% endfor %}\n""")
     line = Line(2023, newest, (Point(176.04999, 12.25, "Gezin & <kinderen> \"nareis\" 'x' 2021: 1.234 (release 2023)"),
                                Point(300.0, 7.95, "Asiel 2022: 89% (release 2023)")))
-    assert str(line.circles) == loop.render(l=line)
-    assert "&amp; &lt;kinderen&gt; &#34;nareis&#34; &#39;x&#39;" in line.circles
+    assert str(line.svg) == drawn.render(l=line)
+    assert "&amp; &lt;kinderen&gt; &#34;nareis&#34; &#39;x&#39;" in line.svg

@@ -112,12 +112,13 @@ def _grouped(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
     return out
 
 
-def table_views(release: Release, vintages: pd.DataFrame) -> list[Table]:
-    """The release's tables in printed order, each with its rows, panels, markers and trend."""
+def table_views(release: Release, trends: list[dict]) -> list[Table]:
+    """The release's tables in printed order, each with its rows, panels, markers and trend (``trends``: the
+    observations of this and every earlier release, ``trend_records``)."""
     obs = [dict(r, anchor=f"v{i}") for i, r in enumerate(records(release.observations))]
     markers = _markers(records(release.footnotes))
     panels = _grouped(records(release.top_nationalities), "table_id")
-    trends = _grouped(records(vintages, TREND_COLUMNS), "table_id")
+    trends = _grouped(trends, "table_id")
     tables = []
     for number, rows in enumerate(_grouped(obs, "section_nl", "table_nl").values(), start=1):
         first = rows[0]
@@ -238,26 +239,26 @@ def compiled_cache(directory: str | None = None):
         return None
 
 
-def render_report(release: Release, report: Report, pictures: list[Picture], areas: tuple, vintages: pd.DataFrame,
+def render_report(release: Release, report: Report, pictures: list[Picture], areas: tuple, trends: list[dict],
                   provenance: dict[str, str]) -> str:
     """The page. ``pictures``: one per page (``images.page_pictures``: the page with the legend strip below),
     of the page ``areas`` (``RawRelease.pages``: each page's box in PDF points), or none when they could not
-    be drawn; ``vintages``: the observations of every release under DIR (this one included); ``provenance``:
-    source, sha256, version."""
-    return report_renderer(release, report, areas, vintages, provenance)(pictures)
+    be drawn; ``trends``: the observations of every release under DIR (this one included) as the trends read
+    them (``trend_records``); ``provenance``: source, sha256, version."""
+    return report_renderer(release, report, areas, trends, provenance)(pictures)
 
 
-def report_renderer(release: Release, report: Report, areas: tuple, vintages: pd.DataFrame,
+def report_renderer(release: Release, report: Report, areas: tuple, trends: list[dict],
                     provenance: dict[str, str]) -> Callable[[list[Picture]], str]:
     """All of ``render_report`` but the pictures, done: the function that fills the template with them (the
     pictures are drawn meanwhile, in another process)."""
-    tables = table_views(release, vintages)
+    tables = table_views(release, trends)
     observations = records(release.observations)
     context = dict(
         release=release, report=report, provenance=provenance, tables=tables,
         sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
         counts={v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
-        vintage_years=sorted(int(y) for y in vintages["release_year"].unique()))
+        vintage_years=sorted({int(r["release_year"]) for r in trends}))
     page = template()
 
     def render(pictures: list[Picture]) -> str:
@@ -267,25 +268,26 @@ def report_renderer(release: Release, report: Report, areas: tuple, vintages: pd
     return render
 
 
-def vintages(release: Release, files: tuple[str, ...]) -> pd.DataFrame:
-    """This release's observations after those of every earlier release in ``files``."""
-    earlier = [earlier_release(f) for f in files if int(Path(f).parent.name) < release.release_year]
-    return pd.concat([*earlier, release.observations], ignore_index=True)
+def trend_records(release: Release, files: tuple[str, ...]) -> list[dict]:
+    """What the trends read (``trend.COLUMNS``) of every earlier release in ``files``, then of this release, as
+    plain records."""
+    earlier = [r for f in files if int(Path(f).parent.name) < release.release_year for r in earlier_records(f)]
+    return earlier + records(release.observations, TREND_COLUMNS)
 
 
-def earlier_release(path: str) -> pd.DataFrame:
-    """The observations of an earlier release, read once per process while the file stays the same (a batch
+def earlier_records(path: str) -> list[dict]:
+    """``trend_records`` of an earlier release, read once per process while the file stays the same (a batch
     worker shows the same earlier releases in every report it writes; a file written anew has another inode
     or time, and is read again)."""
     st = os.stat(path)
-    return _read_release(path, (st.st_ino, st.st_size, st.st_mtime_ns))
+    return _read_records(path, (st.st_ino, st.st_size, st.st_mtime_ns))
 
 
 @lru_cache(maxsize=64)
-def _read_release(path: str, stamp: tuple[int, int, int]) -> pd.DataFrame:
+def _read_records(path: str, stamp: tuple[int, int, int]) -> list[dict]:
     from pipeline.vintages import read_parquet
 
-    return read_parquet(path)
+    return records(read_parquet(path), TREND_COLUMNS)
 
 
 def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[str, ...],
@@ -303,7 +305,7 @@ def release_renderer(pdf: Path, raw, release: Release, report: Report, files: tu
     from pipeline.datapackage import sha256
 
     provenance = {"source": shown(Path(pdf).name), "sha256": sha256(Path(pdf)), "version": __version__}
-    return report_renderer(release, report, raw.pages, vintages(release, files), provenance)
+    return report_renderer(release, report, raw.pages, trend_records(release, files), provenance)
 
 
 def _sections(tables: list[Table]) -> list[tuple[str, list[Table]]]:
