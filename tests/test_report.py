@@ -346,20 +346,35 @@ def test_a_damaged_cache_entry_is_compiled_again_and_replaced(tmp_path):
         assert entry.read_bytes() == good
 
 
-@pytest.mark.parametrize("newest", [True, False])
-def test_a_trend_line_is_what_the_template_drew_for_it(newest):
-    """trend.Line.svg replaced the template's polyline and its loop over the points: the same markup, titles
-    escaped as autoescape does."""
+# The template's loop over a trend's bands before it moved into Python (trend.Trend.bands_svg).
+BANDS_TEMPLATE = """\
+{% for b in tr.bands %}
+<text x="0" y="{{ b.baseline }}"><title>{{ b.full_label }}</title>{{ b.label }}</text>
+{% for l in b.lines %}
+<polyline points="{{ l.path }}" fill="none" stroke="{{ '#0b5394' if l.newest else '#8c9bab' }}" \
+stroke-width="{{ 1.6 if l.newest else 1.2 }}"{% if not l.newest %} stroke-dasharray="3 2"{% endif %}/>
+{% for pt in l.points %}<circle cx="{{ '%.1f' | format(pt.x) }}" cy="{{ '%.1f' | format(pt.y) }}" r="2" \
+fill="{{ '#0b5394' if l.newest else '#8c9bab' }}"><title>{{ pt.title }}</title></circle>{% endfor %}
+{% endfor %}
+<text x="{{ tr.width - 2 }}" y="{{ b.baseline }}" text-anchor="end">{{ b.last }}</text>
+{% endfor %}
+"""
+
+
+def test_a_trend_is_drawn_as_the_template_drew_it():
+    """trend.Trend.bands_svg replaced a loop of the template over bands, lines and points: the same markup,
+    labels and titles escaped as autoescape does."""
     from jinja2 import Environment
 
-    from pipeline.report.trend import Line, Point
+    from pipeline.report.trend import trend_view
 
-    drawn = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(
-        """<polyline points="{{ l.path }}" fill="none" stroke="{{ '#0b5394' if l.newest else '#8c9bab' }}" """
-        """stroke-width="{{ 1.6 if l.newest else 1.2 }}"{% if not l.newest %} stroke-dasharray="3 2"{% endif %}/>\n"""
-        """{% for pt in l.points %}<circle cx="{{ '%.1f' | format(pt.x) }}" cy="{{ '%.1f' | format(pt.y) }}" r="2" """
-        """fill="{{ '#0b5394' if l.newest else '#8c9bab' }}"><title>{{ pt.title }}</title></circle>{% endfor %}\n""")
-    line = Line(2023, newest, (Point(176.04999, 12.25, "Gezin & <kinderen> \"nareis\" 'x' 2021: 1.234 (release 2023)"),
-                               Point(300.0, 7.95, "Asiel 2022: 89% (release 2023)")))
-    assert str(line.svg) == drawn.render(l=line)
-    assert "&amp; &lt;kinderen&gt; &#34;nareis&#34; &#39;x&#39;" in line.svg
+    label = "Gezin & <kinderen> \"nareis\" 'x' en een label langer dan dertig tekens"
+    rows = [{"table_id": "t", "metric_id": m, "label_nl": label if m == "a" else "Asiel", "year": y,
+             "value": None if (m, y, r) == ("b", 2021, 2023) else float(y * 10 + r - 2000 * 11),
+             "raw": "1.234" if m == "a" else "89%", "release_year": r}
+            for r in (2022, 2023) for m in ("a", "b") for y in range(r - 2, r + 1)]
+    trend = trend_view(rows)
+    drawn = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(BANDS_TEMPLATE)
+    assert str(trend.bands_svg) == drawn.render(tr=trend)
+    assert "&amp; &lt;kinderen&gt; &#34;nareis&#34; &#39;x&#39;" in trend.bands_svg
+    assert trend.bands_svg.count("<polyline") == 4 and trend.bands_svg.count("<circle") == 11

@@ -1,10 +1,12 @@
 """A small trend picture per table: one band per row, one line per release printing it (the newest solid,
-earlier releases dashed, so revisions show), each band scaled to its own range. Coordinates, and each line's
-points as SVG circles (``Line.circles``): the template draws the rest as inline SVG."""
+earlier releases dashed, so revisions show), each band scaled to its own range. The bands are written as SVG
+here (``Trend.bands_svg``: a trend over twenty releases holds thousands of points, too many to fill a template
+with one by one); the template draws the rest of the picture around them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -18,8 +20,7 @@ NEWEST, EARLIER = "#0b5394", "#8c9bab"  # the newest release's line, and the ear
 COLUMNS = ("table_id", "metric_id", "label_nl", "year", "value", "raw", "release_year")  # what a trend reads
 
 
-@dataclass(frozen=True)
-class Point:
+class Point(NamedTuple):  # a tuple: a trend over twenty releases makes thousands
     x: float
     y: float
     title: str
@@ -68,6 +69,16 @@ class Trend:
     years: tuple[tuple[float, int], ...]  # (x, year) of each axis label
     bands: tuple[Band, ...]
     releases: tuple[int, ...]
+
+    @property
+    def bands_svg(self) -> Markup:
+        """Each band as SVG: its label (the full label as its title), its lines (``Line.svg``), and the newest
+        number printed at the right."""
+        return Markup("".join(
+            f'<text x="0" y="{b.baseline}"><title>{escape(b.full_label)}</title>{escape(b.label)}</text>\n'
+            + "".join(line.svg for line in b.lines)
+            + f'<text x="{self.width - 2}" y="{b.baseline}" text-anchor="end">{escape(b.last)}</text>\n'
+            for b in self.bands))
 
 
 def _x(year: int, first: int, last: int) -> float:
