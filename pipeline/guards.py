@@ -194,12 +194,7 @@ class Child:
 
     def result(self):
         try:
-            wait = max(self._deadline - time.monotonic(), 0.0) if self._deadline is not None else None
-            if not self._receive.poll(wait):
-                raise ChildTimedOut()
-            ok, value = self._receive.recv()
-        except (EOFError, OSError):  # the pipe closed without a result: the child died
-            raise ChildDied() from None
+            ok, value = _received(self._receive, self._deadline)
         finally:
             self.cancel()
         if ok:
@@ -275,12 +270,7 @@ class HelperCall:
     def result(self):
         ok = False
         try:
-            wait = max(self._deadline - time.monotonic(), 0.0) if self._deadline is not None else None
-            if not self._conn.poll(wait):
-                raise ChildTimedOut()
-            ok, value = self._conn.recv()
-        except (EOFError, OSError):  # the pipe closed without a result: the helper died
-            raise ChildDied() from None
+            ok, value = _received(self._conn, self._deadline)
         finally:
             self._done = ok
             self.cancel()
@@ -298,6 +288,33 @@ class HelperCall:
             self._helper._call = None
 
 
+def _received(conn, deadline: float | None) -> tuple[bool, object]:
+    """(ok, result or exception) of a child's call, as ``_reply`` sent it; ChildTimedOut past ``deadline``
+    (a ``time.monotonic`` time; None: no deadline), ChildDied if the pipe closed without it."""
+    try:
+        wait = max(deadline - time.monotonic(), 0.0) if deadline is not None else None
+        if not conn.poll(wait):
+            raise ChildTimedOut()
+        return conn.recv()
+    except (EOFError, OSError):  # the pipe closed without a result: the child died
+        raise ChildDied() from None
+
+
+def _reply(conn, function, args) -> bool:
+    """In a child: ``function(*args)``, its result or its exception sent back on ``conn``; whether it
+    returned a result that was sent."""
+    try:
+        result = (True, function(*args))
+    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+        result = (False, exc)
+    try:
+        conn.send(result)
+    except Exception:  # an exception or result that does not pickle
+        conn.send((False, ChildDied()))
+        return False
+    return result[0]
+
+
 def _serve(parent: int, conn) -> None:
     """A ``Helper``: calls from ``conn`` run one after another, each result (or exception) sent back, until
     one raises or the pipe closes."""
@@ -307,26 +324,10 @@ def _serve(parent: int, conn) -> None:
             function, args = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            result = (True, function(*args))
-        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-            result = (False, exc)
-        try:
-            conn.send(result)
-        except Exception:  # an exception or result that does not pickle
-            conn.send((False, ChildDied()))
-            return
-        if not result[0]:
+        if not _reply(conn, function, args):
             return
 
 
 def _run_child(parent: int, send, function, args) -> None:
     die_with_parent(parent)
-    try:
-        result = (True, function(*args))
-    except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
-        result = (False, exc)
-    try:
-        send.send(result)
-    except Exception:  # an exception or result that does not pickle
-        send.send((False, ChildDied()))
+    _reply(send, function, args)

@@ -170,8 +170,9 @@ def start_worker() -> None:
     imports cost nothing; where a platform cannot fork they are done once per worker. The pictures of every
     release are drawn in one helper process of the worker's (``start_pictures``), forked at the first with
     all that imported. What is alive now (modules, the schemas) lives as long as the worker. ``gc.freeze``
-    moves it out of the cycle collector's way, which saves about a tenth of each release's time. Only in the workers the batch owns:
-    frozen objects are never collected, which is not for a caller's process to find out.
+    moves it out of the cycle collector's way, which saves about a tenth of each release's time. Only in the
+    workers the batch owns: frozen objects are never collected, which is not for a caller's process to find
+    out.
     """
     global _PICTURES_HELPER
     import_data_stages()
