@@ -14,19 +14,22 @@ that die with their parent.
 * ``in_child``: run a function in a forked child (``die_with_parent``) and hand back its result or error: a
   crash in a C library there (pdfium drawing a hostile page) is ``ChildDied``, not the end of the run, and a
   C library that does not return in time is killed by the parent (``ChildTimedOut``). ``start_in_child``
-  starts one without waiting (the report's pictures are drawn while the release is checked). A ``Helper``
+  starts one without waiting (the report's pictures are drawn while the release is checked); one running a
+  generator hands back each of its results as it comes (a PDF read, then its pictures). A ``Helper``
   runs such calls one after another in one child, for a batch worker that draws many releases' pictures.
 """
 
 from __future__ import annotations
 
 import ctypes
+import inspect
 import multiprocessing
 import os
 import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,9 +37,10 @@ from pathlib import Path
 from pipeline.errors import MemoryLimitError, TimeLimitError
 
 try:
+    import fcntl
     import resource
 except ImportError:  # pragma: no cover - not POSIX: no memory limit
-    resource = None
+    fcntl = resource = None
 
 MIB = 1 << 20
 DEFAULT_MAX_MEMORY_MIB = 2048
@@ -44,6 +48,8 @@ PR_SET_PDEATHSIG = 1
 GRACE = 1.0  # seconds a child's own time limit gets to report before its parent kills it
 ALARM_REPEAT = 0.05  # seconds after which a time limit's alarm rings again, should its exception be swallowed
 MEMORY_HINT = "Raise the limit with --max-memory if this is really a release."
+PIPE_BYTES = 1 << 20  # what a generator child's pipe holds (Linux's default maximum for a user): a PDF read
+TIME_HINT = "Raise the limit with --timeout if this is really a release."
 
 
 class _Timeout(BaseException):
@@ -81,7 +87,7 @@ def time_limit(seconds: float, path: Path, *, limit: float | None = None, what: 
     except _Timeout:
         signal.setitimer(signal.ITIMER_REAL, 0)
         raise TimeLimitError(path, f"{what} took longer than the limit of {limit or seconds:g} s.",
-                             "Raise the limit with --timeout if this is really a release.") from None
+                             TIME_HINT) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
@@ -182,24 +188,38 @@ def in_child(function, *args, seconds: float | None = None):
 
 class Child:
     """A forked child running ``function(*args)`` (``start_in_child``) while this process goes on; ``result``
-    waits for it as ``in_child`` does (the deadline counted from its start), ``cancel`` kills it."""
+    waits for it as ``in_child`` does (the deadline counted from its start), ``cancel`` kills it. A generator
+    ``function`` sends what it yields one by one, each as soon as it is made (``next_result``)."""
 
     def __init__(self, function, args: tuple, seconds: float | None) -> None:
         context = fork_context() or multiprocessing.get_context()
         self._deadline = time.monotonic() + seconds + GRACE if seconds else None
         self._receive, send = context.Pipe(duplex=False)
+        if inspect.isgeneratorfunction(function):
+            _widen(send)
         self._process = context.Process(target=_run_child, args=(os.getpid(), send, function, args), daemon=True)
         self._process.start()
         send.close()
 
     def result(self):
+        """Its result (the next one, for a generator), after which it is killed."""
         try:
-            ok, value = _received(self._receive, self._deadline)
+            return self.next_result()
         finally:
             self.cancel()
-        if ok:
-            return value
-        raise value
+
+    def next_result(self):
+        """The next result of a child whose ``function`` is a generator, without killing it: it goes on to the
+        ones after, unless it raised or ran out of time."""
+        try:
+            ok, value = _received(self._receive, self._deadline)
+        except BaseException:
+            self.cancel()
+            raise
+        if not ok:
+            self.cancel()
+            raise value
+        return value
 
     def cancel(self) -> None:
         """Kill the child if it still runs, and reap it (idempotent)."""
@@ -307,6 +327,36 @@ def _reply(conn, function, args) -> bool:
         result = (True, function(*args))
     except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
         result = (False, exc)
+    return _send(conn, result)
+
+
+def _widen(conn) -> None:
+    """Let the pipe of ``conn`` hold up to PIPE_BYTES (Linux; elsewhere, or past the user's quota, it stays as
+    it is). A child then sends a result of that size at once and goes on (``_reply_each``), though its parent
+    reads it only later; a larger result waits until the parent reads it."""
+    try:
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):  # pragma: no cover - not Linux (no fcntl, or no F_SETPIPE_SZ), or no quota
+        pass
+
+
+def _reply_each(conn, values: Iterator) -> None:
+    """In a child: each value of the generator ``values`` sent back on ``conn`` as ``_reply`` sends one, until
+    it ends or raises (its exception sent last), or one does not pickle. Each is sent before the next is made:
+    whatever happens to the child after, the parent receives it."""
+    while True:
+        try:
+            result = (True, next(values))
+        except StopIteration:
+            return
+        except BaseException as exc:  # noqa: BLE001 - handed to the parent, which raises it
+            result = (False, exc)
+        if not _send(conn, result):
+            return
+
+
+def _send(conn, result: tuple[bool, object]) -> bool:
+    """``result`` (ok, value) sent on ``conn``, or ChildDied if it does not pickle; whether a value was sent."""
     try:
         conn.send(result)
     except Exception:  # an exception or result that does not pickle
@@ -330,4 +380,7 @@ def _serve(parent: int, conn) -> None:
 
 def _run_child(parent: int, send, function, args) -> None:
     die_with_parent(parent)
-    _reply(send, function, args)
+    if inspect.isgeneratorfunction(function):
+        _reply_each(send, function(*args))
+    else:
+        _reply(send, function, args)

@@ -15,13 +15,14 @@ import logging
 import pickle
 import time
 import traceback
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
-from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, Child, ChildDied, ChildTimedOut, Helper, HelperCall,
-                             child_pool, limits, start_in_child, time_limit)
+from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, TIME_HINT, Child, ChildDied, ChildTimedOut, Helper, HelperCall,
+                             limits, start_in_child, time_limit)
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -51,8 +52,8 @@ class Outcome:
 
 
 def read(path: Path, opts: Options, collect: bool = True) -> RawRelease:
-    """The extract stage, within the time and memory limits. ``collect=False`` in a process that ends after
-    it (``read_alongside``): its cycles are freed with it."""
+    """The extract stage, within the time and memory limits. ``collect=False`` in a process that ends soon
+    after it (``read_then_draw``): its cycles are freed with it."""
     from pipeline.extract import extract_pdf
 
     schemas = load_schemas(opts.schemas_dir)
@@ -82,17 +83,37 @@ def collect_cycles_once(collect: bool = True):
             gc.collect()
 
 
-def read_alongside(path: Path, opts: Options) -> RawRelease:
-    """``read`` in a second process while this one imports the data stages; errors are raised here.
+def read_alongside(path: Path, opts: Options, started: float) -> tuple[RawRelease, Child]:
+    """``read`` in a second process while this one imports the data stages; errors are raised here. That
+    process then draws report.html's page pictures (``read_then_draw``), the returned Child's ``result``.
 
-    Reading the PDF and importing pandas, pandera and pyarrow take about a second each: on two cores one
-    release then takes about the longer of the two instead of their sum. Forked where the platform can, so
-    that the child starts with the schemas this process has already loaded; it dies with this process.
+    Reading the PDF and importing pandas, pandera and pyarrow take about as long each: on two cores one
+    release then takes about the longer of the two instead of their sum. The reading ends first, so the
+    pictures are drawn in the time this process still imports, not after. Forked where the platform can, so
+    that the child starts with the schemas this process has already loaded; it dies with this process, and is
+    killed if it outlives --timeout (``started``: when work on the PDF began) by its grace.
     """
-    with child_pool() as pool:
-        future = pool.submit(read, path, opts, False)  # the child ends after it: no cycle collection
+    child = start_in_child(read_then_draw, path, opts, started, seconds=_time_left(opts, started))
+    try:
         import_data_stages()
-        return future.result()
+        return child.next_result(), child
+    except ChildTimedOut:  # its own alarm could not stop it (stuck in a C library)
+        raise TimeLimitError(path, f"reading the PDF took longer than the limit of {opts.timeout:g} s.",
+                             TIME_HINT) from None
+    except ChildDied:
+        raise ChildDied("the process reading it died") from None
+    except BaseException:
+        child.cancel()
+        raise
+
+
+def read_then_draw(path: Path, opts: Options, started: float) -> Iterator:
+    """In the reading process of ``read_alongside``: the PDF read, then the pictures of its report.html drawn
+    (``draw_report_pictures``) in what is left of --timeout since ``started``. The PDF read is handed over
+    before the drawing starts: a crash or a hang in pdfium then loses only the pictures."""
+    raw = read(path, opts, collect=False)  # the process ends soon after: no cycle collection
+    yield raw
+    yield draw_report_pictures(path, raw, opts, _time_left(opts, started))
 
 
 _OWN_PROCESS = False  # set by ``own_process``: this process is the command line's, and ends with its command
@@ -182,14 +203,15 @@ def start_worker() -> None:
 
 
 def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None = None,
-            started: float | None = None) -> tuple[Release, Report, list[str]]:
+            started: float | None = None, drawing: Child | None = None) -> tuple[Release, Report, list[str]]:
     """Run every stage on one PDF (from ``raw`` if it was read already, since ``started``: --timeout covers
     all work on it); the release, its report, and a warning line if its page pictures could not be drawn.
     Raises a PipelineError for anything that stops the release.
 
     report.html's page pictures are drawn in a child (within the limits, ``guarded_pictures``) while this
-    process checks the release and builds the rest of the page: they are off the critical path. If the
-    release fails, that child is stopped and the pictures of the validation report are drawn instead."""
+    process checks the release and builds the rest of the page: they are off the critical path. ``drawing``:
+    that child, started already (``read_alongside``). If the release fails, that child is stopped and the
+    pictures of the validation report are drawn instead."""
     started = started or time.monotonic()
     if raw is None:  # before pandas is imported: a reading process as small as it can be (--max-memory)
         raw = read(path, opts)
@@ -199,7 +221,7 @@ def process(path: Path, opts: Options, schemas: Schemas, raw: RawRelease | None 
     from pipeline.validate import validate
     from pipeline.write import write_release, write_report
 
-    drawing = start_pictures(draw_report_pictures, path, raw, opts, _time_left(opts, started))
+    drawing = drawing or start_pictures(draw_report_pictures, path, raw, opts, _time_left(opts, started))
     try:
         with time_limit(_time_left(opts, started), path, limit=opts.timeout, what="reading and checking the PDF"):
             release = normalize(raw, schemas)
@@ -294,12 +316,18 @@ def draw_report_pictures(path: Path, raw: RawRelease, opts: Options, seconds: fl
 def run_one(path: str, opts: Options, *, alongside: bool = False, already: Read | PickledRead | None = None
             ) -> Outcome:
     """One PDF, start to end (from ``already`` if it was read before), as an Outcome (safe to run in a worker
-    process). With ``alongside`` the PDF is read in a second process (``read_alongside``)."""
+    process). With ``alongside`` the PDF is read in a second process, which then draws its pictures
+    (``read_alongside``)."""
     try:
         started = time.monotonic() - (already.seconds if already else 0.0)  # --timeout covers all work on the PDF
         schemas = load_schemas(opts.schemas_dir)
-        raw = already.raw if already else read_alongside(Path(path), opts) if alongside else None
-        release, report, picture_warnings = process(Path(path), opts, schemas, raw, started)
+        if already:
+            raw, drawing = already.raw, None
+        elif alongside:
+            raw, drawing = read_alongside(Path(path), opts, started)
+        else:
+            raw, drawing = None, None
+        release, report, picture_warnings = process(Path(path), opts, schemas, raw, started, drawing)
     except Exception as exc:
         return failed(path, exc, opts)
     warnings = [r for r in report.results if r.verdict == "warning"]

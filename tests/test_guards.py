@@ -19,10 +19,10 @@ import pytest
 from PIL import Image
 
 from conftest import RAW_2023, ROOT, generator, hostile
-from pipeline import pictures
+from pipeline import pictures, runner
 from pipeline.errors import InputError, TimeLimitError
 from pipeline.extract.source import open_pdf
-from pipeline.guards import ChildDied, ChildTimedOut, Helper, time_limit
+from pipeline.guards import PIPE_BYTES, ChildDied, ChildTimedOut, Helper, start_in_child, time_limit
 from pipeline.runner import Options, run_one
 
 H = hostile()
@@ -234,15 +234,18 @@ def test_pictures_that_cannot_be_drawn_are_a_warning_after_the_real_failure(tmp_
     assert sorted(p.name for p in (tmp_path / "out" / "2023").iterdir()) == ["validation.json", "validation.md"]
 
 
+@pytest.mark.parametrize("alongside", [False, True], ids=["child of their own", "the reading process"])
 @pytest.mark.parametrize("draw, reason", [
     (pdfium_fails, "RuntimeError: Failed to render page."),
     (runs_out_of_memory, "drawing them needs more memory than --max-memory 2048 MiB"),
     (dies, "the process drawing them died"),
 ])
-def test_pictures_of_a_release_that_passes_that_cannot_be_drawn_are_a_warning(tmp_path, monkeypatch, draw, reason):
-    """report.html's pictures are drawn within the limits too: a failure is a warning, the release is written."""
+def test_pictures_of_a_release_that_passes_that_cannot_be_drawn_are_a_warning(tmp_path, monkeypatch, draw, reason,
+                                                                               alongside):
+    """report.html's pictures are drawn within the limits too, in a child of their own or, for one PDF on two
+    cores, by the process that read it (``read_alongside``): a failure is a warning, the release is written."""
     monkeypatch.setattr(pictures, "inspect_pdf", draw)
-    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out"))
+    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out"), alongside=alongside)
     assert outcome.exit_code == 0, outcome.lines
     assert outcome.lines[0].startswith(f"{RAW_2023}: ok, release 2023: 324 numbers")
     assert outcome.lines[-1] == (f"{RAW_2023}: warning: no page pictures were drawn ({reason}); report.html has "
@@ -250,6 +253,48 @@ def test_pictures_of_a_release_that_passes_that_cannot_be_drawn_are_a_warning(tm
     page = (tmp_path / "out" / "2023" / "report.html").read_text(encoding="utf-8")
     assert "The page pictures could not be drawn" in page and "data:image/png" not in page
     assert (tmp_path / "out" / "2023" / "observations.parquet").exists()
+
+
+def test_one_pdf_on_two_cores_is_read_then_drawn_by_a_second_process(tmp_path, monkeypatch):
+    """``read_alongside``: the process that reads the PDF while this one imports the data stages then draws
+    report.html's pictures, in the time this one still imports, instead of a child forked for them after."""
+    pids = tmp_path / "pids"
+
+    def noted(function):
+        def run(*args, **kwargs):
+            with pids.open("a") as fh:
+                fh.write(f"{function.__name__} {os.getpid()}\n")
+            return function(*args, **kwargs)
+        return run
+
+    monkeypatch.setattr(runner, "read", noted(runner.read))
+    monkeypatch.setattr(runner, "draw_report_pictures", noted(runner.draw_report_pictures))
+    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out"), alongside=True)
+    assert outcome.exit_code == 0, outcome.lines
+    [(read, reader), (draw, drawer)] = [line.split() for line in pids.read_text().splitlines()]
+    assert (read, draw) == ("read", "draw_report_pictures") and reader == drawer != str(os.getpid())
+    page = (tmp_path / "out" / "2023" / "report.html").read_text(encoding="utf-8")
+    with pdfplumber.open(RAW_2023) as doc:
+        assert page.count('src="data:image/png;base64,') == len(doc.pages) == 3
+
+
+def test_a_second_reading_process_stuck_past_the_timeout_is_killed_as_the_time_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "read", lambda *args, **kwargs: hangs_in_c())  # no alarm: its parent kills it
+    started = time.monotonic()
+    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out", timeout=1), alongside=True)
+    assert time.monotonic() - started < 10
+    assert (outcome.exit_code, outcome.lines) == (2, [f"{RAW_2023}: reading the PDF took longer than the limit of "
+                                                      "1 s. Raise the limit with --timeout if this is really a "
+                                                      "release."])
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_second_reading_process_that_dies_is_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(runner, "read", lambda *args, **kwargs: dies())
+    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out"), alongside=True)
+    assert (outcome.exit_code, outcome.lines) == (1, [f"{RAW_2023}: internal error (ChildDied: the process reading "
+                                                      "it died). Rerun with --debug and report it with the PDF."])
+    assert not (tmp_path / "out").exists()
 
 
 def test_a_release_padded_with_huge_pages_holds_one_page_picture_at_a_time(tmp_path):
@@ -296,7 +341,9 @@ main()
     (["a.pdf", "b.pdf"], "read,process", "2"),
     (["failing.pdf"], "draw_pictures", "1"),
     (["2023", "2024"], "draw_report_pictures", "2"),
-], ids=["second process", "batch workers", "picture-drawing child", "batch workers' picture helpers"])
+    (["2023"], "draw_report_pictures", "2"),
+], ids=["second process", "batch workers", "picture-drawing child", "batch workers' picture helpers",
+        "second process, drawing after reading"])
 def test_workers_die_with_their_parent(tmp_path, two_releases, pdfs, blocked, jobs):
     """Regression (issue 18): a ``kill -9`` of the main process left its reading worker blocked forever."""
     pids = tmp_path / "pids"
@@ -409,6 +456,67 @@ def test_a_helper_killed_from_outside_is_child_died_then_a_new_one(helper):
     with pytest.raises(ChildDied):
         call.result()
     assert helper.start(_pid).result() != pid
+
+
+# --- a child that sends several results ----------------------------------------------------------------
+
+
+def _big_then_when(size, then):
+    """A generator child: ``size`` bytes, then (``then``) the time it went on after them, or its death."""
+    yield bytes(size)
+    if then == "dies":
+        os._exit(9)
+    yield time.monotonic()
+
+
+@pytest.mark.parametrize("size", [1 << 16, PIPE_BYTES // 2])
+def test_a_generator_child_goes_on_while_its_result_waits_to_be_read(size):
+    """The PDF read (about 140 KB) waits in the pipe while this process still imports; meanwhile the child
+    draws its pictures. A pipe held 64 KiB: the child waited for this process to read."""
+    child = start_in_child(_big_then_when, size, "time")
+    time.sleep(0.5)
+    asked = time.monotonic()
+    assert child.next_result() == bytes(size)
+    assert child.result() < asked
+
+
+def test_a_generator_child_whose_result_is_more_than_its_pipe_holds_waits_for_it_to_be_read():
+    child = start_in_child(_big_then_when, 2 * PIPE_BYTES, "time")
+    time.sleep(0.5)
+    asked = time.monotonic()
+    assert len(child.next_result()) == 2 * PIPE_BYTES
+    assert child.result() > asked
+
+
+def test_a_generator_child_that_dies_has_handed_over_what_it_sent_before():
+    child = start_in_child(_big_then_when, PIPE_BYTES // 2, "dies")
+    time.sleep(0.5)
+    assert child.next_result() == bytes(PIPE_BYTES // 2)
+    with pytest.raises(ChildDied):
+        child.result()
+
+
+def _one_then(then):
+    yield 1
+    if then == "raises":
+        raise ValueError("boom")
+    time.sleep(60)
+
+
+def test_a_generator_child_that_raises_raises_here_after_its_results():
+    child = start_in_child(_one_then, "raises")
+    assert child.next_result() == 1
+    with pytest.raises(ValueError, match="^boom$"):
+        child.result()
+
+
+def test_a_generator_child_past_its_time_is_killed_after_its_results():
+    child = start_in_child(_one_then, "sleeps", seconds=0.05)  # killed 0.05 s + guards.GRACE after it started
+    assert child.next_result() == 1
+    pid = child._process.pid
+    with pytest.raises(ChildTimedOut):
+        child.result()
+    assert not alive(pid)
 
 
 # extract of the PDFs in argv[2:] (--jobs 2), each drawing of report.html's pictures noting its pid in argv[1]
