@@ -1,7 +1,9 @@
 """`make bench`: time, CPU and peak memory of `jaarcijfers extract` on several renderings, against the floor.
 
 The floor is pdfplumber reading every word of the same PDF in one process, in this environment. Every command
-runs in a fresh process, ``--runs`` times (default 3); the tables show medians. The targets:
+runs in a fresh process, ``--runs`` times (default 3); the tables show medians. A rendering's commands (the
+floor, extract, extract --jobs 1) run in turn, round after round, so that a change in the machine's load falls
+on all of them alike; a ratio is the median of the rounds' ratios. The targets:
 
 * one release: at most 2.5x the floor on EVERY rendering (the worst one counts);
 * 20 releases in one call: at most 0.8x the floor's single-process time for the same 20 PDFs;
@@ -76,18 +78,42 @@ class Sample:
     wall: float
     cpu: float
     rss_mb: float
+    walls: tuple[float, ...] = ()  # each run's, in order: paired with another command's run of the same round
+    cpus: tuple[float, ...] = ()
+
+
+def _sample(runs: list[dict]) -> Sample:
+    """Medians of ``runs`` of one command; the exit code of the last, which only the last may have failed."""
+    rc = runs[-1]["rc"]
+    ok = [s for s in runs if s["rc"] == 0] or runs
+    return Sample(rc, *(statistics.median(s[k] for s in ok) for k in ("wall", "cpu", "rss_mb")),
+                  tuple(s["wall"] for s in ok), tuple(s["cpu"] for s in ok))
+
+
+def measure_together(cmds: dict[str, list[str]], runs: int) -> dict[str, Sample]:
+    """Each of ``cmds`` run ``runs`` times in a fresh process, in turn, round after round: a change in the
+    machine's load falls on all of them alike. A command that exits non-zero is not run again."""
+    done: dict[str, list[dict]] = {name: [] for name in cmds}
+    for _ in range(runs):
+        for name, cmd in cmds.items():
+            if not done[name] or done[name][-1]["rc"] == 0:
+                out = subprocess.run([sys.executable, "-c", WRAP, *cmd], capture_output=True, text=True, check=True)
+                done[name].append(json.loads(out.stdout))
+    return {name: _sample(samples) for name, samples in done.items()}
 
 
 def measure(cmd: list[str], runs: int) -> Sample:
     """Medians over ``runs`` fresh runs of ``cmd``; a run that exits non-zero gives rc and no more runs."""
-    samples = []
-    for _ in range(runs):
-        out = subprocess.run([sys.executable, "-c", WRAP, *cmd], capture_output=True, text=True, check=True)
-        s = json.loads(out.stdout)
-        if s["rc"] != 0:
-            return Sample(s["rc"], s["wall"], s["cpu"], s["rss_mb"])
-        samples.append(s)
-    return Sample(0, *(statistics.median(s[k] for s in samples) for k in ("wall", "cpu", "rss_mb")))
+    return measure_together({"cmd": cmd}, runs)["cmd"]
+
+
+def ratio(a: Sample, b: Sample, key: str) -> float:
+    """``a`` over ``b`` in ``key`` (wall or cpu): the median of their runs' ratios round by round (run side by
+    side, as ``measure_together`` runs them), or of their medians if they were not."""
+    pairs = list(zip(getattr(a, key + "s"), getattr(b, key + "s")))
+    if pairs and len(getattr(a, key + "s")) == len(getattr(b, key + "s")):
+        return statistics.median(x / y for x, y in pairs)
+    return getattr(a, key) / getattr(b, key)
 
 
 def extract_cmd(pdfs: list[Path], out: Path, jobs: int | None = None) -> list[str]:
@@ -122,14 +148,13 @@ def time_renderings(items: list[Rendering], out: Path, runs: int) -> dict[str, d
     rows = {}
     for r in items:
         print(f"bench: {r.name} ...", file=sys.stderr, flush=True)
-        rows[r.name] = {"extract": measure(extract_cmd([r.pdf], out), runs),
-                        "jobs1": measure(extract_cmd([r.pdf], out, 1), runs),
-                        "floor": measure(floor_cmd([r.pdf]), runs)}
+        rows[r.name] = measure_together({"floor": floor_cmd([r.pdf]), "extract": extract_cmd([r.pdf], out),
+                                         "jobs1": extract_cmd([r.pdf], out, 1)}, runs)
     return rows
 
 
 def _ratio(a: Sample, b: Sample, key: str) -> str:
-    return f"{getattr(a, key) / getattr(b, key):5.2f}" if a.rc == 0 else f"exit {a.rc}"
+    return f"{ratio(a, b, key):5.2f}" if a.rc == 0 else f"exit {a.rc}"
 
 
 def print_renderings(rows: dict[str, dict[str, Sample]], objects: dict[str, dict]) -> str:
@@ -148,16 +173,16 @@ def print_renderings(rows: dict[str, dict[str, Sample]], objects: dict[str, dict
     failed = sorted(set(rows) - set(ok))
     if failed:
         print(f"\nNot counted (extract exited non-zero): {', '.join(failed)}")
-    worst_wall = max(ok, key=lambda n: ok[n]["extract"].wall / ok[n]["floor"].wall)
-    worst = max(ok, key=lambda n: ok[n]["jobs1"].cpu / ok[n]["floor"].cpu)
-    print(f"\nWorst by wall: {worst_wall} ({ok[worst_wall]['extract'].wall / ok[worst_wall]['floor'].wall:.2f}x, "
+    worst_wall = max(ok, key=lambda n: ratio(ok[n]["extract"], ok[n]["floor"], "wall"))
+    worst = max(ok, key=lambda n: ratio(ok[n]["jobs1"], ok[n]["floor"], "cpu"))
+    print(f"\nWorst by wall: {worst_wall} ({ratio(ok[worst_wall]['extract'], ok[worst_wall]['floor'], 'wall'):.2f}x, "
           f"target <= {TARGET_ONE}); worst by CPU of one process: {worst} "
-          f"({ok[worst]['jobs1'].cpu / ok[worst]['floor'].cpu:.2f}x)")
+          f"({ratio(ok[worst]['jobs1'], ok[worst]['floor'], 'cpu'):.2f}x)")
     return worst
 
 
 def time_batch(pdfs: list[Path], out: Path, runs: int) -> dict[str, Sample]:
-    return {"extract": measure(extract_cmd(pdfs, out), runs), "floor": measure(floor_cmd(pdfs), runs)}
+    return measure_together({"floor": floor_cmd(pdfs), "extract": extract_cmd(pdfs, out)}, runs)
 
 
 def print_batch(name: str, batch: dict[str, Sample], one: Sample, n: int) -> None:
@@ -174,7 +199,7 @@ def print_batch(name: str, batch: dict[str, Sample], one: Sample, n: int) -> Non
     print(f"| {n} releases: extract / floor (wall) | {_ratio(e, f, 'wall')} | <= {TARGET_MANY} |")
     if e.rc == 0:
         print(f"| {n} releases: extract CPU / {cores} cores / floor CPU (about a quiet machine's wall ratio) | "
-              f"{e.cpu / cores / f.cpu:5.2f} | <= {TARGET_MANY} |")
+              f"{ratio(e, f, 'cpu') / cores:5.2f} | <= {TARGET_MANY} |")
     print(f"| peak memory: {n}-release batch / 1 release | {e.rss_mb / one.rss_mb:5.2f} | <= {TARGET_MEMORY} |")
 
 
@@ -204,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
         by_name = {r.name: r for r in items}
         generated = [n for n in rows if by_name[n].make_batch and rows[n]["jobs1"].rc == 0]
         if not args.no_batch and generated:
-            name = max(generated, key=lambda n: rows[n]["jobs1"].cpu / rows[n]["floor"].cpu)
+            name = max(generated, key=lambda n: ratio(rows[n]["jobs1"], rows[n]["floor"], "cpu"))
             pdfs = make_releases(by_name[name].make_batch, BENCH / "releases")
             print_batch(name, time_batch(pdfs, out, args.batch_runs or args.runs), rows[name]["extract"], len(pdfs))
         print_growth({n: profile_in_subprocess(by_name[n].pdf, out) for n in rows if rows[n]["jobs1"].rc == 0},

@@ -43,6 +43,24 @@ def test_measure_gives_the_exit_code_and_cpu_of_a_command():
     assert bench.measure([sys.executable, "-c", "raise SystemExit(3)"], runs=2).rc == 3
 
 
+def test_commands_measured_together_run_in_turn_round_after_round_until_one_fails(tmp_path):
+    log = tmp_path / "log"
+    note = "import sys; open(sys.argv[1], 'a').write(sys.argv[2]); raise SystemExit(int(sys.argv[3]))"
+    samples = bench.measure_together({"a": [sys.executable, "-c", note, str(log), "a", "0"],
+                                      "x": [sys.executable, "-c", note, str(log), "x", "3"],
+                                      "b": [sys.executable, "-c", note, str(log), "b", "0"]}, runs=3)
+    assert log.read_text() == "axbabab"
+    assert (samples["a"].rc, len(samples["a"].walls), samples["x"].rc, len(samples["b"].cpus)) == (0, 3, 3, 3)
+
+
+def test_a_ratio_is_the_median_of_its_rounds_ratios():
+    a = bench.Sample(0, 4.0, 1.0, 1.0, walls=(2.0, 4.0, 9.0), cpus=(1.0, 1.0, 1.0))
+    b = bench.Sample(0, 3.0, 1.0, 1.0, walls=(1.0, 4.0, 3.0), cpus=(1.0, 2.0, 4.0))
+    assert bench.ratio(a, b, "wall") == 2.0  # rounds 2, 1, 3; the medians' ratio would be 4/3
+    assert bench.ratio(a, b, "cpu") == 0.5
+    assert bench.ratio(bench.Sample(0, 4.0, 1.0, 1.0), bench.Sample(0, 2.0, 1.0, 1.0), "wall") == 2.0  # unpaired
+
+
 def test_the_renderings_are_the_reconstruction_the_other_tools_the_layouts_and_the_seeds(monkeypatch, tmp_path):
     monkeypatch.setattr(bench, "render_layouts", lambda folder: [("stacked", folder / "stacked.pdf", None)])
     monkeypatch.setattr(bench, "render_seeds", lambda folder, count, start: [("seed 0", folder / "seed-0.pdf", None)])
