@@ -9,6 +9,7 @@ from __future__ import annotations
 import sys
 from collections import defaultdict
 from contextlib import contextmanager
+from functools import lru_cache
 
 import pandas as pd
 import pandera.pandas as pa
@@ -70,8 +71,10 @@ class ExactString(pandas_engine.STRING):
         return super().check(pandera_dtype, data_container)
 
 
+@lru_cache(maxsize=None)
 def column_dtype(pandas_dtype: str):
-    """The pandera dtype of a contract column whose frames hold ``pandas_dtype``."""
+    """The pandera dtype of a contract column whose frames hold ``pandas_dtype`` (pandera's dtypes are
+    immutable: made once per process, as finding some costs a failed import each time)."""
     dtype = pandas_engine.Engine.dtype(pandas_dtype)
     return ExactString(storage=dtype.storage) if type(dtype) is pandas_engine.STRING else dtype
 
