@@ -248,7 +248,7 @@ def test_the_trends_show_only_earlier_releases(two_releases):
     """A release's page does not change when a later release arrives: the 2023 trends leave 2024 out."""
     from pipeline.model import Release
     from pipeline.report.earlier import release_files
-    from pipeline.report.page import trend_records
+    from pipeline.report.page import trend_groups
 
     out, _ = two_releases
     files = release_files(out)
@@ -256,10 +256,13 @@ def test_the_trends_show_only_earlier_releases(two_releases):
     frames = {t: pd.read_parquet(out / "2023" / f"{t}.parquet") for t in ("observations", "top_nationalities",
                                                                          "footnotes")}
     release = Release("x.pdf", 2023, (2023, 2022, 2021), "Jaarcijfers - 2023", **frames)
-    assert sorted({r["release_year"] for r in trend_records(release, files)}) == [2023]
+    def shown(release):
+        return [r for rows in trend_groups(release, files).values() for r in rows]
+
+    assert sorted({r["release_year"] for r in shown(release)}) == [2023]
     later = Release("y.pdf", 2025, (2025, 2024, 2023), "", **frames)
-    assert sorted({r["release_year"] for r in trend_records(later, files)}) == [2023, 2024]
-    assert len(trend_records(later, files)) == 3 * len(frames["observations"])
+    assert sorted({r["release_year"] for r in shown(later)}) == [2023, 2024]
+    assert len(shown(later)) == 3 * len(frames["observations"])
 
 
 def test_pictures_beyond_the_size_budget_are_made_smaller_then_left_out():
@@ -366,14 +369,14 @@ def test_a_trend_is_drawn_as_the_template_drew_it():
     labels and titles escaped as autoescape does."""
     from jinja2 import Environment
 
-    from pipeline.report.trend import trend_view
+    from pipeline.report.trend import titled, trend_view
 
     label = "Gezin & <kinderen> \"nareis\" 'x' en een label langer dan dertig tekens"
     rows = [{"table_id": "t", "metric_id": m, "label_nl": label if m == "a" else "Asiel", "year": y,
              "value": None if (m, y, r) == ("b", 2021, 2023) else float(y * 10 + r - 2000 * 11),
              "raw": "1.234" if m == "a" else "89%", "release_year": r}
             for r in (2022, 2023) for m in ("a", "b") for y in range(r - 2, r + 1)]
-    trend = trend_view(rows)
+    trend = trend_view(titled(rows))
     drawn = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True).from_string(BANDS_TEMPLATE)
     assert str(trend.bands_svg) == drawn.render(tr=trend)
     assert "&amp; &lt;kinderen&gt; &#34;nareis&#34; &#39;x&#39;" in trend.bands_svg

@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.errors import shown
 from pipeline.model import Release, Report
 from pipeline.report.images import Page, Picture, pages_view
-from pipeline.report.trend import COLUMNS as TREND_COLUMNS, Trend, trend_view
+from pipeline.report.trend import COLUMNS as TREND_COLUMNS, Trend, titled, trend_view
 
 log = logging.getLogger("jaarcijfers")
 
@@ -112,13 +112,12 @@ def _grouped(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
     return out
 
 
-def table_views(release: Release, trends: list[dict]) -> list[Table]:
+def table_views(release: Release, trends: dict[str, list[dict]]) -> list[Table]:
     """The release's tables in printed order, each with its rows, panels, markers and trend (``trends``: the
-    observations of this and every earlier release, ``trend_records``)."""
+    observations of this and every earlier release by table, ``trend_groups``)."""
     obs = [dict(r, anchor=f"v{i}") for i, r in enumerate(records(release.observations))]
     markers = _markers(records(release.footnotes))
     panels = _grouped(records(release.top_nationalities), "table_id")
-    trends = _grouped(trends, "table_id")
     tables = []
     for number, rows in enumerate(_grouped(obs, "section_nl", "table_nl").values(), start=1):
         first = rows[0]
@@ -134,7 +133,7 @@ def table_views(release: Release, trends: list[dict]) -> list[Table]:
         tables.append(Table(f"t{number}", _text(first["section_nl"]), table_id, _text(first["table_nl"]),
                             _text(first.get("table_en")), markers.get((table_id, ""), ()) if table_id else (),
                             years, tuple(views), _panels(panels.get((first["table_id"],), []) if table_id else []),
-                            trend_view(trends.get((first["table_id"],), [])) if table_id else None))
+                            trend_view(trends.get(first["table_id"], [])) if table_id else None))
     return tables
 
 
@@ -239,16 +238,16 @@ def compiled_cache(directory: str | None = None):
         return None
 
 
-def render_report(release: Release, report: Report, pictures: list[Picture], areas: tuple, trends: list[dict],
-                  provenance: dict[str, str]) -> str:
+def render_report(release: Release, report: Report, pictures: list[Picture], areas: tuple,
+                  trends: dict[str, list[dict]], provenance: dict[str, str]) -> str:
     """The page. ``pictures``: one per page (``images.page_pictures``: the page with the legend strip below),
     of the page ``areas`` (``RawRelease.pages``: each page's box in PDF points), or none when they could not
     be drawn; ``trends``: the observations of every release under DIR (this one included) as the trends read
-    them (``trend_records``); ``provenance``: source, sha256, version."""
+    them, by table (``trend_groups``); ``provenance``: source, sha256, version."""
     return report_renderer(release, report, areas, trends, provenance)(pictures)
 
 
-def report_renderer(release: Release, report: Report, areas: tuple, trends: list[dict],
+def report_renderer(release: Release, report: Report, areas: tuple, trends: dict[str, list[dict]],
                     provenance: dict[str, str]) -> Callable[[list[Picture]], str]:
     """All of ``render_report`` but the pictures, done: the function that fills the template with them (the
     pictures are drawn meanwhile, in another process)."""
@@ -258,7 +257,7 @@ def report_renderer(release: Release, report: Report, areas: tuple, trends: list
         release=release, report=report, provenance=provenance, tables=tables,
         sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
         counts={v: sum(1 for r in report.results if r.verdict == v) for v in ("passed", "failed", "warning")},
-        vintage_years=sorted({int(r["release_year"]) for r in trends}))
+        vintage_years=sorted({int(r["release_year"]) for rows in trends.values() for r in rows}))
     page = template()
 
     def render(pictures: list[Picture]) -> str:
@@ -268,26 +267,34 @@ def report_renderer(release: Release, report: Report, areas: tuple, trends: list
     return render
 
 
-def trend_records(release: Release, files: tuple[str, ...]) -> list[dict]:
-    """What the trends read (``trend.COLUMNS``) of every earlier release in ``files``, then of this release, as
-    plain records."""
-    earlier = [r for f in files if int(Path(f).parent.name) < release.release_year for r in earlier_records(f)]
-    return earlier + records(release.observations, TREND_COLUMNS)
+def trend_groups(release: Release, files: tuple[str, ...]) -> dict[str, list[dict]]:
+    """What the trends read (``trend.COLUMNS``, ``trend.titled``) of every earlier release in ``files``, then of
+    this release, as plain records by table_id."""
+    groups: dict[str, list[dict]] = {}
+    earlier = [earlier_trends(f) for f in files if int(Path(f).parent.name) < release.release_year]
+    for part in [*earlier, _by_table(titled(records(release.observations, TREND_COLUMNS)))]:
+        for table_id, rows in part.items():
+            groups.setdefault(table_id, []).extend(rows)
+    return groups
 
 
-def earlier_records(path: str) -> list[dict]:
-    """``trend_records`` of an earlier release, read once per process while the file stays the same (a batch
+def earlier_trends(path: str) -> dict[str, list[dict]]:
+    """``trend_groups`` of an earlier release, read once per process while the file stays the same (a batch
     worker shows the same earlier releases in every report it writes; a file written anew has another inode
     or time, and is read again)."""
     st = os.stat(path)
-    return _read_records(path, (st.st_ino, st.st_size, st.st_mtime_ns))
+    return _read_trends(path, (st.st_ino, st.st_size, st.st_mtime_ns))
 
 
 @lru_cache(maxsize=64)
-def _read_records(path: str, stamp: tuple[int, int, int]) -> list[dict]:
+def _read_trends(path: str, stamp: tuple[int, int, int]) -> dict[str, list[dict]]:
     from pipeline.vintages import read_parquet
 
-    return records(read_parquet(path), TREND_COLUMNS)
+    return _by_table(titled(records(read_parquet(path), TREND_COLUMNS)))
+
+
+def _by_table(rows: list[dict]) -> dict[str, list[dict]]:
+    return {table_id: group for (table_id,), group in _grouped(rows, "table_id").items()}
 
 
 def release_page(pdf: Path, raw, release: Release, report: Report, files: tuple[str, ...],
@@ -305,7 +312,7 @@ def release_renderer(pdf: Path, raw, release: Release, report: Report, files: tu
     from pipeline.datapackage import sha256
 
     provenance = {"source": shown(Path(pdf).name), "sha256": sha256(Path(pdf)), "version": __version__}
-    return report_renderer(release, report, raw.pages, trend_records(release, files), provenance)
+    return report_renderer(release, report, raw.pages, trend_groups(release, files), provenance)
 
 
 def _sections(tables: list[Table]) -> list[tuple[str, list[Table]]]:

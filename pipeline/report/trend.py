@@ -23,7 +23,7 @@ COLUMNS = ("table_id", "metric_id", "label_nl", "year", "value", "raw", "release
 class Point(NamedTuple):  # a tuple: a trend over twenty releases makes thousands
     x: float
     y: float
-    title: str
+    title: Markup  # escaped (``titled``)
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,11 @@ class Line:
         thousands of points, and filling the template for each was most of the page's time."""
         colour = self.colour
         dashed = "" if self.newest else ' stroke-dasharray="3 2"'
-        circles = "".join(f'<circle cx="{p.x:.1f}" cy="{p.y:.1f}" r="2" fill="{colour}"><title>{escape(p.title)}'
-                          "</title></circle>" for p in self.points)
-        return Markup(f'<polyline points="{self.path}" fill="none" stroke="{colour}" stroke-width='
+        points = [(f"{p.x:.1f}", f"{p.y:.1f}", p.title) for p in self.points]  # each number formatted once
+        path = " ".join(f"{x},{y}" for x, y, _ in points)
+        circles = "".join(f'<circle cx="{x}" cy="{y}" r="2" fill="{colour}"><title>{title}</title></circle>'
+                          for x, y, title in points)
+        return Markup(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width='
                       f'"{1.6 if self.newest else 1.2}"{dashed}/>\n{circles}')
 
 
@@ -90,8 +92,16 @@ def _short(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
 
 
+def titled(rows: list[dict]) -> list[dict]:
+    """``rows`` (plain records of ``COLUMNS``), each given the title of its point in a trend, escaped: made once
+    per record (an earlier release's are made once per process, and shown in many reports)."""
+    for r in rows:
+        r["title"] = escape(f"{r['label_nl']} {r['year']}: {r['raw']} (release {r['release_year']})")
+    return rows
+
+
 def trend_view(rows: list[dict]) -> Trend | None:
-    """A table's trend from its observations (plain records) in one or more releases."""
+    """A table's trend from its observations in one or more releases (plain records, ``titled``)."""
     rows = [r for r in rows if r["metric_id"] is not None]
     if not rows:
         return None
@@ -100,13 +110,15 @@ def trend_view(rows: list[dict]) -> Trend | None:
     by_metric: dict[str, list[dict]] = {}
     for r in rows:
         by_metric.setdefault(r["metric_id"], []).append(r)
-    bands = [_band(i * BAND, printed, first, last, newest) for i, printed in enumerate(by_metric.values())]
-    return Trend(WIDTH, len(bands) * BAND + AXIS, tuple((_x(y, first, last), y) for y in range(first, last + 1)),
-                 tuple(bands), tuple(sorted({r["release_year"] for r in rows})))
+    xs = {year: _x(year, first, last) for year in range(first, last + 1)}
+    bands = [_band(i * BAND, printed, xs, newest) for i, printed in enumerate(by_metric.values())]
+    return Trend(WIDTH, len(bands) * BAND + AXIS, tuple((x, year) for year, x in xs.items()), tuple(bands),
+                 tuple(sorted({r["release_year"] for r in rows})))
 
 
-def _band(top: float, rows: list[dict], first: int, last: int, newest: int) -> Band:
-    """One row of the table: a line per release printing it, scaled to the row's own range."""
+def _band(top: float, rows: list[dict], xs: dict[int, float], newest: int) -> Band:
+    """One row of the table: a line per release printing it, scaled to the row's own range (``xs``: each
+    year's x)."""
     values = [float(r["value"]) for r in rows if r["value"] is not None]
     low, high = (min(values), max(values)) if values else (0.0, 0.0)
 
@@ -120,8 +132,7 @@ def _band(top: float, rows: list[dict], first: int, last: int, newest: int) -> B
     for release in sorted(by_release):
         printed = sorted((r for r in by_release[release] if r["value"] is not None), key=lambda r: r["year"])
         lines.append(Line(release, release == newest, tuple(
-            Point(_x(r["year"], first, last), y(float(r["value"])), f"{r['label_nl']} {r['year']}: {r['raw']} "
-                  f"(release {release})") for r in printed)))
+            Point(xs[r["year"]], y(float(r["value"])), r["title"]) for r in printed)))
     latest = max(rows, key=lambda r: (r["release_year"], r["year"]))
     label = str(latest["label_nl"])
     return Band(_short(label), label, top + BAND / 2 + 4, str(latest["raw"]), tuple(lines))
