@@ -232,6 +232,17 @@ class Schemas:
         return self._index({tid: t.panel_titles + t.titles for tid, t in self.tables.items()}, "panel title")
 
     @cached_property
+    def _labels(self) -> dict[str, dict[str, str]]:
+        """table_id -> label (``match_key``) -> metric_id; the first metric listing a label has it."""
+        index: dict[str, dict[str, str]] = {}
+        for tid, t in self.tables.items():
+            labels = index[tid] = {}
+            for mid, m in t.metrics.items():
+                for v in m.labels:
+                    labels.setdefault(match_key(v.nl), mid)
+        return index
+
+    @cached_property
     def _nationality_codes(self) -> dict[str, str]:
         return {match_key(v): code for code, n in self.nationalities.items() for v in n.nl}
 
@@ -253,11 +264,7 @@ class Schemas:
         return self._panel_titles.get(match_key(text))
 
     def metric_for_label(self, table_id: str, text: str) -> str | None:
-        key = match_key(text)
-        for mid, m in self.tables[table_id].metrics.items():
-            if any(match_key(v.nl) == key for v in m.labels):
-                return mid
-        return None
+        return self._labels[table_id].get(match_key(text))
 
     def nationality_code(self, text: str) -> str | None:
         return self._nationality_codes.get(match_key(text))
