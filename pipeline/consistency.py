@@ -13,8 +13,11 @@ from pipeline.model import CheckResult, Release
 from pipeline.schemas import CheckDef
 
 
+CELL = ["table_id", "metric_id", "year", "raw", "value", "page", "x0", "top", "x1", "bottom"]  # what ``cell`` reads
+
+
 def cell(r) -> dict:
-    """One observation as the numbers a check involves, with where it stands."""
+    """One observation (a row of its ``CELL`` columns) as the numbers a check involves, with where it stands."""
     return {"table_id": r.table_id, "metric_id": r.metric_id, "year": int(r.year), "raw": r.raw,
             "value": None if pd.isna(r.value) else float(r.value), "page": int(r.page), "x0": r.x0,
             "top": r.top, "x1": r.x1, "bottom": r.bottom}

@@ -12,7 +12,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from pipeline import contract
-from pipeline.consistency import run_check
+from pipeline.consistency import CELL, run_check
 from pipeline.model import FOOTNOTE_LINKS, CheckResult, Kind, Problem, ProblemKind, RawRelease, Release, Report
 from pipeline.schema_checks import POSITION, check_schema, column_dtype, plain
 from pipeline.schemas import Schemas
@@ -193,4 +193,4 @@ def check_panels_placed(release: Release) -> CheckResult:
 
 
 def _index(obs: pd.DataFrame) -> dict[tuple, tuple]:
-    return {(r.table_id, r.metric_id, r.year): r for r in obs[obs["mapped"]].itertuples(index=False)}
+    return {(r.table_id, r.metric_id, r.year): r for r in obs.loc[obs["mapped"], CELL].itertuples(index=False)}

@@ -112,10 +112,13 @@ def _grouped(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
     return out
 
 
-def table_views(release: Release, trends: dict[str, list[dict]]) -> list[Table]:
+def table_views(release: Release, trends: dict[str, list[dict]], observations: list[dict] | None = None
+                ) -> list[Table]:
     """The release's tables in printed order, each with its rows, panels, markers and trend (``trends``: the
-    observations of this and every earlier release by table, ``trend_groups``)."""
-    obs = [dict(r, anchor=f"v{i}") for i, r in enumerate(records(release.observations))]
+    observations of this and every earlier release by table, ``trend_groups``; ``observations``: the release's
+    as ``records``, if made already)."""
+    observations = records(release.observations) if observations is None else observations
+    obs = [dict(r, anchor=f"v{i}") for i, r in enumerate(observations)]
     markers = _markers(records(release.footnotes))
     panels = _grouped(records(release.top_nationalities), "table_id")
     tables = []
@@ -251,8 +254,8 @@ def report_renderer(release: Release, report: Report, areas: tuple, trends: dict
                     provenance: dict[str, str]) -> Callable[[list[Picture]], str]:
     """All of ``render_report`` but the pictures, done: the function that fills the template with them (the
     pictures are drawn meanwhile, in another process)."""
-    tables = table_views(release, trends)
     observations = records(release.observations)
+    tables = table_views(release, trends, observations)
     context = dict(
         release=release, report=report, provenance=provenance, tables=tables,
         sections=_sections(tables), footnotes=footnote_views(release, tables), checks=check_views(report),
