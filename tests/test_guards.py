@@ -278,6 +278,21 @@ def test_one_pdf_on_two_cores_is_read_then_drawn_by_a_second_process(tmp_path, m
         assert page.count('src="data:image/png;base64,') == len(doc.pages) == 3
 
 
+@pytest.mark.parametrize("alongside", [False, True], ids=["child of their own", "the reading process"])
+def test_pictures_stuck_past_the_timeout_are_a_warning_and_the_release_is_written(tmp_path, monkeypatch, alongside):
+    """Regression: the drawing of a release that passed, stuck in pdfium until --timeout, was killed at the
+    time limit as it should be; then filling report.html was run under that same time limit, with no time
+    left, and the release failed with the time line (exit 2) for its pictures."""
+    monkeypatch.setattr(pictures, "inspect_pdf", hangs_in_c)  # its alarm never rings: this process kills it
+    started = time.monotonic()
+    outcome = run_one(str(RAW_2023), Options(out=tmp_path / "out", timeout=3), alongside=alongside)
+    assert time.monotonic() - started < 3 + 5
+    assert outcome.exit_code == 0, outcome.lines
+    assert outcome.lines[-1] == (f"{RAW_2023}: warning: no page pictures were drawn (drawing them took longer than "
+                                 "what was left of --timeout 3 s); report.html has none.")
+    assert (tmp_path / "out" / "2023" / "observations.parquet").exists()
+
+
 def test_a_second_reading_process_stuck_past_the_timeout_is_killed_as_the_time_line(tmp_path, monkeypatch):
     monkeypatch.setattr(runner, "read", lambda *args, **kwargs: hangs_in_c())  # no alarm: its parent kills it
     started = time.monotonic()
