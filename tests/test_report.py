@@ -13,7 +13,7 @@ import pandas as pd
 import pdfplumber
 import pytest
 
-from conftest import RAW_2023
+from conftest import RAW_2023, generator
 
 MAX_BYTES = 2 * 1024 * 1024
 SVG = "{http://www.w3.org/2000/svg}"  # html5lib keeps inline SVG in its namespace
@@ -263,6 +263,37 @@ def test_the_trends_show_only_earlier_releases(two_releases):
     later = Release("y.pdf", 2025, (2025, 2024, 2023), "", **frames)
     assert sorted({r["release_year"] for r in shown(later)}) == [2023, 2024]
     assert len(shown(later)) == 3 * len(frames["observations"])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_batch_shows_an_earlier_release_it_writes_anew_as_the_run_found_it(tmp_path, spec_2023, jobs):
+    """Regression: a batch that wrote the 2023 release anew with other numbers drew the 2024 page's trend with
+    2023 as written before the run or as just rewritten, by which PDF finished first (with --jobs 1, always
+    the new). Every report of a run now shows the earlier releases as the run found them
+    (``page.earlier_as_found``; the workers of --jobs 2 inherit them), as ``report.earlier`` says."""
+    from bench_releases import release_for
+    from markupsafe import escape
+
+    from pipeline.batch import run_batch
+    from pipeline.runner import Options
+
+    out = tmp_path / "out"
+    assert run_batch([str(RAW_2023)], Options(out=out), jobs=1)[0].exit_code == 0
+    before = pd.read_parquet(out / "2023" / "observations.parquet")
+    pdfs = [str(generator().render(release_for(spec_2023, year), "stacked", tmp_path / f"{year}.pdf"))
+            for year in (2023, 2024)]
+    outcomes = run_batch(pdfs, Options(out=out), jobs=jobs)
+    assert [o.exit_code for o in outcomes] == [0, 0], [o.lines for o in outcomes]
+    after = pd.read_parquet(out / "2023" / "observations.parquet")
+    changed = before.merge(after, on=["table_id", "metric_id", "year"], suffixes=("_before", "_after"))
+    changed = changed[(changed["raw_before"] != changed["raw_after"]) & (changed["year"] == 2023)]
+    assert len(changed) > 50
+    page = (out / "2024" / "report.html").read_text(encoding="utf-8")
+    for r in changed.head(20).itertuples():
+        def title(raw):
+            return str(escape(f"{r.label_nl_before} 2023: {raw} (release 2023)"))
+
+        assert title(r.raw_before) in page and title(r.raw_after) not in page, r.metric_id
 
 
 def test_pictures_beyond_the_size_budget_are_made_smaller_then_left_out():

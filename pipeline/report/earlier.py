@@ -1,7 +1,9 @@
 """Which releases a report's trends show: every earlier release under the output folder when the run started.
 
 Taken once per run, before any release is written (``batch.run_batch``), so a release's page does not
-depend on the order in which the PDFs of a batch finish; later releases do not change an earlier page.
+depend on the order in which the PDFs of a batch finish; later releases do not change an earlier page. A
+batch reads them as it found them, too, before it writes any (``page.earlier_as_found``): one it writes anew
+shows in every later page as it was when the run started.
 Imports nothing heavy: the runner's parent process calls it.
 """
 

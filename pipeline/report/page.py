@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import pickle
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -282,11 +283,31 @@ def trend_groups(release: Release, files: tuple[str, ...]) -> dict[str, list[dic
 
 
 def earlier_trends(path: str) -> dict[str, list[dict]]:
-    """``trend_groups`` of an earlier release, read once per process while the file stays the same (a batch
-    worker shows the same earlier releases in every report it writes; a file written anew has another inode
-    or time, and is read again)."""
+    """``trend_groups`` of an earlier release: as the run found it, within a batch (``earlier_as_found``);
+    else read once per process while the file stays the same (a file written anew has another inode or time,
+    and is read again)."""
+    if path in _AS_FOUND:
+        return _AS_FOUND[path]
     st = os.stat(path)
     return _read_trends(path, (st.st_ino, st.st_size, st.st_mtime_ns))
+
+
+_AS_FOUND: dict[str, dict[str, list[dict]]] = {}  # path -> its trends as the batch found it (``earlier_as_found``)
+
+
+@contextmanager
+def earlier_as_found(files: tuple[str, ...]):
+    """Within the block, each release in ``files`` shows in the trends as it was when the block began: a batch
+    enters it before it writes any release, so that one it writes anew does not show in some later reports
+    as it was and in others as it is now, by which finished first (``report.earlier``). Read here, once, and
+    inherited by the workers forked within. One that cannot be read is left to the report that shows it."""
+    for path in files:
+        with suppress(Exception):
+            _AS_FOUND[path] = earlier_trends(path)
+    try:
+        yield
+    finally:
+        _AS_FOUND.clear()
 
 
 @lru_cache(maxsize=64)
