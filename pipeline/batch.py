@@ -16,7 +16,6 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from functools import partial
-from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from pipeline.errors import same_release_year
@@ -62,10 +61,11 @@ def _batch(paths: list[str], opts: Options, tell, map_read, map_process) -> list
         del reads[i]
         tell(outcome)
     if reads:
+        from pipeline.report.earlier import earlier_than
         from pipeline.report.page import earlier_as_found
 
         newest = max(r.release_year for r in reads.values())
-        with earlier_as_found(tuple(f for f in opts.releases_before if int(Path(f).parent.name) < newest)):
+        with earlier_as_found(earlier_than(opts.releases_before, newest)):
             for i, outcome in map_process({i: (paths[i], r) for i, r in reads.items()}, opts):
                 outcomes[i] = outcome
                 tell(outcome)

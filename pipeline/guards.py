@@ -49,7 +49,6 @@ GRACE = 1.0  # seconds a child's own time limit gets to report before its parent
 ALARM_REPEAT = 0.05  # seconds after which a time limit's alarm rings again, should its exception be swallowed
 MEMORY_HINT = "Raise the limit with --max-memory if this is really a release."
 PIPE_BYTES = 1 << 20  # what a generator child's pipe holds (Linux's default maximum for a user): a PDF read
-TIME_HINT = "Raise the limit with --timeout if this is really a release."
 
 
 class _Timeout(BaseException):
@@ -86,12 +85,17 @@ def time_limit(seconds: float, path: Path, *, limit: float | None = None, what: 
         yield
     except _Timeout:
         signal.setitimer(signal.ITIMER_REAL, 0)
-        raise TimeLimitError(path, f"{what} took longer than the limit of {limit or seconds:g} s.",
-                             TIME_HINT) from None
+        raise time_limit_error(path, limit or seconds, what) from None
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         sys.unraisablehook = previous_hook
+
+
+def time_limit_error(path: Path | str, seconds: float, what: str = "reading the PDF") -> TimeLimitError:
+    """The time line: ``what`` took longer than --timeout ``seconds``."""
+    return TimeLimitError(path, f"{what} took longer than the limit of {seconds:g} s.",
+                          "Raise the limit with --timeout if this is really a release.")
 
 
 def memory_error(path: Path | str, mib: int, why: str = "") -> MemoryLimitError:

@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline.errors import MemoryLimitError, PipelineError, TimeLimitError, release_failed
-from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, TIME_HINT, Child, ChildDied, ChildTimedOut, Helper, HelperCall,
-                             limits, start_in_child, time_limit)
+from pipeline.guards import (DEFAULT_MAX_MEMORY_MIB, Child, ChildDied, ChildTimedOut, Helper, HelperCall, limits,
+                             start_in_child, time_limit, time_limit_error)
 from pipeline.model import RawRelease, Release, Report
 from pipeline.schemas import Schemas, load_schemas
 
@@ -98,8 +98,7 @@ def read_alongside(path: Path, opts: Options, started: float) -> tuple[RawReleas
         import_data_stages()
         return child.next_result(), child
     except ChildTimedOut:  # its own alarm could not stop it (stuck in a C library)
-        raise TimeLimitError(path, f"reading the PDF took longer than the limit of {opts.timeout:g} s.",
-                             TIME_HINT) from None
+        raise time_limit_error(path, opts.timeout) from None
     except ChildDied:
         raise ChildDied("the process reading it died") from None
     except BaseException:

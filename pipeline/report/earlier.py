@@ -15,3 +15,8 @@ from pathlib import Path
 def release_files(out: Path) -> tuple[str, ...]:
     """``out/<year>/observations.parquet`` of every release under ``out``, oldest first."""
     return tuple(sorted(str(p) for p in Path(out).glob("[0-9][0-9][0-9][0-9]/observations.parquet")))
+
+
+def earlier_than(files: tuple[str, ...], year: int) -> tuple[str, ...]:
+    """The ``release_files`` of the releases before ``year``."""
+    return tuple(f for f in files if int(Path(f).parent.name) < year)

@@ -17,6 +17,7 @@ import pandas as pd
 
 from pipeline.errors import shown
 from pipeline.model import Release, Report
+from pipeline.report.earlier import earlier_than
 from pipeline.report.images import Page, Picture, pages_view
 from pipeline.report.trend import COLUMNS as TREND_COLUMNS, Trend, titled, trend_view
 
@@ -113,12 +114,10 @@ def _grouped(rows: list[dict], *keys: str) -> dict[tuple, list[dict]]:
     return out
 
 
-def table_views(release: Release, trends: dict[str, list[dict]], observations: list[dict] | None = None
-                ) -> list[Table]:
+def table_views(release: Release, trends: dict[str, list[dict]], observations: list[dict]) -> list[Table]:
     """The release's tables in printed order, each with its rows, panels, markers and trend (``trends``: the
     observations of this and every earlier release by table, ``trend_groups``; ``observations``: the release's
-    as ``records``, if made already)."""
-    observations = records(release.observations) if observations is None else observations
+    as ``records``)."""
     obs = [dict(r, anchor=f"v{i}") for i, r in enumerate(observations)]
     markers = _markers(records(release.footnotes))
     panels = _grouped(records(release.top_nationalities), "table_id")
@@ -275,7 +274,7 @@ def trend_groups(release: Release, files: tuple[str, ...]) -> dict[str, list[dic
     """What the trends read (``trend.COLUMNS``, ``trend.titled``) of every earlier release in ``files``, then of
     this release, as plain records by table_id."""
     groups: dict[str, list[dict]] = {}
-    earlier = [earlier_trends(f) for f in files if int(Path(f).parent.name) < release.release_year]
+    earlier = [earlier_trends(f) for f in earlier_than(files, release.release_year)]
     for part in [*earlier, _by_table(titled(records(release.observations, TREND_COLUMNS)))]:
         for table_id, rows in part.items():
             groups.setdefault(table_id, []).extend(rows)
